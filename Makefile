@@ -1,0 +1,44 @@
+# Sprintboard: `make demo` serves the demo championship, `make test` runs every test.
+# Both set themselves up: a virtual environment with Python 3.12+ and requirements.txt.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+# A Python 3.12 or newer: $(PYTHON) if given, else python3.13/python3.12/python3 on PATH,
+# else a pyenv-installed one (pyenv's shims only answer when their version is selected).
+find_python = \
+  for p in $(PYTHON) python3.13 python3.12 python3; do \
+    if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+      command -v $$p; exit 0; fi; done; \
+  if command -v pyenv >/dev/null 2>&1; then \
+    for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[2-9]|[2-9][0-9])(\.[0-9]+)?$$' | sort -rV); do \
+      p=$$(pyenv prefix $$v)/bin/python3; [ -x $$p ] && { echo $$p; exit 0; }; done; fi; \
+  exit 1
+
+.PHONY: demo test test-fast bench clean
+
+$(VENV)/.installed: requirements.txt
+	@python=$$($(find_python)) || { echo "Sprintboard needs Python 3.12 or newer: install it (or pyenv install 3.12) or run 'make PYTHON=/path/to/python3.12 ...'." >&2; exit 1; }; \
+	echo "Using $$python ($$($$python --version))"; \
+	[ -x $(PY) ] || $$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+demo: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py demo
+	$(PY) -m daphne -b 127.0.0.1 -p $(PORT) sprintboard.asgi:application
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+# Everything but the slow browser and multi-process tests.
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m "not slow"
+
+bench: $(VENV)/.installed
+	$(PY) bench/standings.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3

@@ -1,0 +1,420 @@
+"""Read and write championship files (FORMAT.md, `sprintboard-championship` version 1).
+
+A file is checked whole before anything is written: every problem is reported with its JSON
+path, and a file with any problem writes nothing.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from . import live, scoring
+from .models import Championship, Distance, Record, Result, Skater, Start, Venue
+from .times import TimeFormatError, format_time, parse_time
+
+FORMAT = "sprintboard-championship"
+VERSION = 1
+METERS = {100, 300, 500, 700, 1000, 1500, 3000, 5000, 10000}
+KINDS = {"sprint", "allround", "custom"}
+RECORD_KINDS = {"TR", "WR", "NR", "CR"}
+COUNTRY = re.compile(r"^[A-Z]{3}$")
+
+# Fields this version understands; anything else is carried along in `extra`.
+TOP_FIELDS = {"format", "version", "name", "slug", "kind", "venue", "distances", "skaters",
+              "pairs", "results", "records"}
+SKATER_FIELDS = {"name", "country", "pb"}
+RESULT_FIELDS = {"distance", "skater", "time", "status", "splits", "note"}
+RECORD_FIELDS = {"kind", "meters", "time", "holder"}
+
+
+class ChampionshipFileError(Exception):
+    """The file was refused; `problems` lists each one as 'path: what is wrong'."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class _Checked:
+    """A file's content, checked and converted, ready to be written."""
+
+    data: dict
+    distances: dict = field(default_factory=dict)  # order -> {"meters", "date"}
+    skaters: dict = field(default_factory=dict)  # name -> {"country", "pb", "extra"}
+    starts: list = field(default_factory=list)  # (order, pair, lane, name)
+    results: list = field(default_factory=list)  # (order, name, time, status, splits, note, extra)
+    records: list = field(default_factory=list)  # (kind, meters, time, holder, extra)
+
+
+class _Checker:
+    def __init__(self, data):
+        self.problems = []
+        self.checked = _Checked(data=data)
+
+    def problem(self, path, message):
+        self.problems.append(f"{path}: {message}")
+
+    def items(self, data, key, required):
+        """The list under `key`, or [] after reporting why it is unusable."""
+        if key not in data:
+            if required:
+                self.problem(f"$.{key}", "required field is missing")
+            return []
+        value = data[key]
+        if not isinstance(value, list):
+            self.problem(f"$.{key}", "must be a list")
+            return []
+        return value
+
+    def require(self, obj, path, key, kind=str):
+        if not isinstance(obj, dict):
+            self.problem(path, "must be an object")
+            return None
+        if key not in obj or obj[key] in (None, ""):
+            self.problem(f"{path}.{key}", "required field is missing")
+            return None
+        value = obj[key]
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            self.problem(f"{path}.{key}", f"must be a whole number, not {value!r}")
+            return None
+        if kind is str and not isinstance(value, str):
+            self.problem(f"{path}.{key}", f"must be text, not {value!r}")
+            return None
+        return value
+
+    def time(self, path, value):
+        if not isinstance(value, str):
+            self.problem(path, f"a time must be written as text such as \"1:13.32\", not {value!r}")
+            return None
+        try:
+            return parse_time(value)
+        except TimeFormatError as error:
+            self.problem(path, str(error))
+            return None
+
+    def distance_order(self, path, value):
+        if value not in self.checked.distances:
+            self.problem(path, f"unknown distance {value!r}")
+            return None
+        return value
+
+    def skater_name(self, path, value):
+        if value not in self.checked.skaters:
+            self.problem(path, f"unknown skater {value!r}")
+            return None
+        return value
+
+    def check(self):
+        data = self.checked.data
+        if not isinstance(data, dict):
+            self.problem("$", "a championship file is a JSON object")
+            return
+        if data.get("format") != FORMAT:
+            self.problem("$.format", f"must be {FORMAT!r}, not {data.get('format')!r}")
+        if data.get("version") != VERSION:
+            self.problem("$.version", f"must be {VERSION}, not {data.get('version')!r}")
+        self.require(data, "$", "name")
+        if "slug" in data and (not isinstance(data["slug"], str) or not slugify(data["slug"])):
+            self.problem("$.slug", f"not a usable URL name: {data['slug']!r}")
+        kind = self.require(data, "$", "kind")
+        if kind is not None and kind not in KINDS:
+            self.problem("$.kind", f"unknown kind {kind!r}: use sprint, allround or custom")
+        self.check_venue(data.get("venue"))
+        self.check_distances(self.items(data, "distances", required=True))
+        self.check_skaters(self.items(data, "skaters", required=True))
+        self.check_pairs(self.items(data, "pairs", required=False))
+        self.check_results(self.items(data, "results", required=False))
+        self.check_records(self.items(data, "records", required=False))
+
+    def check_venue(self, venue):
+        if venue is None:
+            return
+        if not isinstance(venue, dict):
+            self.problem("$.venue", "must be an object with name, city and country")
+            return
+        self.require(venue, "$.venue", "name")
+        country = venue.get("country")
+        if country is not None and not (isinstance(country, str) and COUNTRY.match(country)):
+            self.problem("$.venue.country", f"must be a 3-letter code such as NED, not {country!r}")
+
+    def check_distances(self, distances):
+        for i, item in enumerate(distances):
+            path = f"$.distances[{i}]"
+            order = self.require(item, path, "order", int)
+            meters = self.require(item, path, "meters", int)
+            if meters is not None and meters not in METERS:
+                self.problem(f"{path}.meters", f"{meters} is not a championship distance")
+            date = item.get("date") if isinstance(item, dict) else None
+            if date is not None:
+                try:
+                    date = datetime.date.fromisoformat(date)
+                except (TypeError, ValueError):
+                    self.problem(f"{path}.date", f"not a date (YYYY-MM-DD): {date!r}")
+                    date = None
+            if order is None:
+                continue
+            if order in self.checked.distances:
+                self.problem(f"{path}.order", f"distance order {order} is repeated")
+            else:
+                self.checked.distances[order] = {"meters": meters, "date": date}
+        orders = sorted(self.checked.distances)
+        if orders and orders != list(range(1, len(orders) + 1)):
+            missing = sorted(set(range(1, max(orders) + 1)) - set(orders))
+            if missing:
+                self.problem("$.distances", f"distance order {', '.join(map(str, missing))} is missing (orders run 1..n)")
+            if orders[0] < 1:
+                self.problem("$.distances", "distance orders start at 1")
+
+    def check_skaters(self, skaters):
+        for i, item in enumerate(skaters):
+            path = f"$.skaters[{i}]"
+            name = self.require(item, path, "name")
+            country = self.require(item, path, "country")
+            if country is not None and not COUNTRY.match(country):
+                self.problem(f"{path}.country", f"must be a 3-letter code such as NED, not {country!r}")
+            pbs = {}
+            raw_pbs = item.get("pb", {}) if isinstance(item, dict) else {}
+            if not isinstance(raw_pbs, dict):
+                self.problem(f"{path}.pb", "must be an object such as {\"500\": \"36.81\"}")
+                raw_pbs = {}
+            for meters, text in raw_pbs.items():
+                if not (meters.isdigit() and int(meters) in METERS):
+                    self.problem(f"{path}.pb.{meters}", "not a championship distance")
+                    continue
+                time = self.time(f"{path}.pb.{meters}", text)
+                if time is not None:
+                    pbs[meters] = format_time(time)
+            if name is None:
+                continue
+            if name in self.checked.skaters:
+                self.problem(f"{path}.name", f"skater {name!r} is listed twice")
+                continue
+            extra = {k: v for k, v in item.items() if k not in SKATER_FIELDS}
+            self.checked.skaters[name] = {"country": country, "pb": pbs, "extra": extra}
+
+    def check_pairs(self, pairs):
+        placed = {}  # (order, name) -> path
+        lanes = set()
+        for i, item in enumerate(pairs):
+            path = f"$.pairs[{i}]"
+            order = self.require(item, path, "distance", int)
+            if order is not None:
+                order = self.distance_order(f"{path}.distance", order)
+            number = self.require(item, path, "pair", int)
+            if number is not None and number < 1:
+                self.problem(f"{path}.pair", "pair numbers start at 1")
+                number = None
+            if not isinstance(item, dict):
+                continue
+            if not item.get("inner") and not item.get("outer"):
+                self.problem(path, "a pair needs an inner or an outer skater")
+            for lane in (Start.Lane.INNER, Start.Lane.OUTER):
+                name = item.get(lane)
+                if not name:
+                    continue
+                name = self.skater_name(f"{path}.{lane}", name)
+                if None in (order, number, name):
+                    continue
+                if (order, name) in placed:
+                    self.problem(f"{path}.{lane}", f"{name} already has a place in distance {order}'s start list ({placed[order, name]})")
+                    continue
+                if (order, number, lane) in lanes:
+                    self.problem(f"{path}.{lane}", f"pair {number} of distance {order} already has an {lane} lane")
+                    continue
+                placed[order, name] = path
+                lanes.add((order, number, lane))
+                self.checked.starts.append((order, number, lane, name))
+
+    def check_results(self, results):
+        seen = {}
+        for i, item in enumerate(results):
+            path = f"$.results[{i}]"
+            order = self.require(item, path, "distance", int)
+            if order is not None:
+                order = self.distance_order(f"{path}.distance", order)
+            name = self.require(item, path, "skater")
+            if name is not None:
+                name = self.skater_name(f"{path}.skater", name)
+            if not isinstance(item, dict):
+                continue
+            status = None
+            if item.get("status") not in (None, ""):
+                try:
+                    status = scoring.normalise_status(str(item["status"]))
+                except ValueError as error:
+                    self.problem(f"{path}.status", str(error))
+            time = None
+            if item.get("time") not in (None, ""):
+                time = self.time(f"{path}.time", item["time"])
+            elif "status" not in item:
+                self.problem(f"{path}.time", "required field is missing (or give a status)")
+            splits = []
+            raw_splits = item.get("splits", [])
+            if not isinstance(raw_splits, list):
+                self.problem(f"{path}.splits", "must be a list of passing times")
+                raw_splits = []
+            for j, text in enumerate(raw_splits):
+                split = self.time(f"{path}.splits[{j}]", text) if text is not None else None
+                splits.append(format_time(split) if split is not None else None)
+            if order is None or name is None:
+                continue
+            if (order, name) in seen:
+                self.problem(path, f"{name} already has a result on distance {order} ({seen[order, name]})")
+                continue
+            seen[order, name] = path
+            note = item.get("note") or ""
+            extra = {k: v for k, v in item.items() if k not in RESULT_FIELDS}
+            self.checked.results.append((order, name, time, status, splits, str(note), extra))
+
+    def check_records(self, records):
+        for i, item in enumerate(records):
+            path = f"$.records[{i}]"
+            kind = self.require(item, path, "kind")
+            if kind is not None and kind not in RECORD_KINDS:
+                self.problem(f"{path}.kind", f"unknown record kind {kind!r}: use TR, WR, NR or CR")
+            meters = self.require(item, path, "meters", int)
+            if meters is not None and meters not in METERS:
+                self.problem(f"{path}.meters", f"{meters} is not a championship distance")
+            time = None
+            if self.require(item, path, "time") is not None:
+                time = self.time(f"{path}.time", item["time"])
+            if isinstance(item, dict):
+                holder = item.get("holder") or ""
+                extra = {k: v for k, v in item.items() if k not in RECORD_FIELDS}
+                self.checked.records.append((kind, meters, time, str(holder), extra))
+
+
+def check(data):
+    """Check a parsed championship file; raise ChampionshipFileError listing every problem."""
+    checker = _Checker(data)
+    checker.check()
+    if checker.problems:
+        raise ChampionshipFileError(checker.problems)
+    return checker.checked
+
+
+def load(data, slug=None, replace=False, results_until=None):
+    """Write a championship file's content to the database, all or nothing; return the Championship.
+
+    `results_until` keeps back the results of later distances (the demo replays them live).
+    """
+    checked = check(data)
+    slug = slug or data.get("slug") or slugify(data["name"])
+    with transaction.atomic():
+        existing = Championship.objects.filter(slug=slug)
+        if existing.exists():
+            if not replace:
+                raise ChampionshipFileError(
+                    [f"$.slug: a championship {slug!r} already exists (use --replace to overwrite it)"]
+                )
+            existing.delete()
+        venue = None
+        if data.get("venue"):
+            v = data["venue"]
+            venue, _ = Venue.objects.get_or_create(
+                name=v["name"], city=v.get("city", ""), defaults={"country": v.get("country", "")}
+            )
+        championship = Championship.objects.create(
+            name=data["name"],
+            slug=slug,
+            kind=data["kind"],
+            venue=venue,
+            extra={k: v for k, v in data.items() if k not in TOP_FIELDS},
+        )
+        distances = {
+            order: Distance.objects.create(
+                championship=championship, order=order, meters=d["meters"], date=d["date"]
+            )
+            for order, d in sorted(checked.distances.items())
+        }
+        skaters = {
+            name: Skater.objects.create(
+                championship=championship,
+                name=name,
+                country=s["country"],
+                personal_bests=s["pb"],
+                extra=s["extra"],
+            )
+            for name, s in checked.skaters.items()
+        }
+        Start.objects.bulk_create(
+            Start(distance=distances[order], pair=pair, lane=lane, skater=skaters[name])
+            for order, pair, lane, name in checked.starts
+        )
+        Result.objects.bulk_create(
+            Result(
+                distance=distances[order],
+                skater=skaters[name],
+                time=time,
+                status=status or "",
+                splits=splits,
+                note=note,
+                extra=extra,
+            )
+            for order, name, time, status, splits, note, extra in checked.results
+            if results_until is None or order <= results_until
+        )
+        Record.objects.bulk_create(
+            Record(championship=championship, kind=kind, meters=meters, time=time, holder=holder, extra=extra)
+            for kind, meters, time, holder, extra in checked.records
+        )
+        live.championship_changed(championship.pk)
+    return championship
+
+
+def dump(championship):
+    """The championship as a championship file (a dict ready for json.dump)."""
+    data = {"format": FORMAT, "version": VERSION, "name": championship.name,
+            "slug": championship.slug, "kind": championship.kind}
+    if championship.venue:
+        v = championship.venue
+        data["venue"] = {"name": v.name, "city": v.city, "country": v.country}
+    distances = list(championship.distances.order_by("order"))
+    data["distances"] = [
+        {"order": d.order, "meters": d.meters} | ({"date": d.date.isoformat()} if d.date else {})
+        for d in distances
+    ]
+    data["skaters"] = [
+        {"name": s.name, "country": s.country}
+        | ({"pb": s.personal_bests} if s.personal_bests else {})
+        | s.extra
+        for s in championship.skaters.order_by("pk")
+    ]
+    pairs = {}
+    for start in Start.objects.filter(distance__championship=championship).select_related(
+        "distance", "skater"
+    ).order_by("distance__order", "pair"):
+        pair = pairs.setdefault(
+            (start.distance.order, start.pair), {"distance": start.distance.order, "pair": start.pair}
+        )
+        pair[start.lane] = start.skater.name
+    data["pairs"] = [
+        {k: pair[k] for k in ("distance", "pair", "inner", "outer") if k in pair}
+        for pair in pairs.values()
+    ]
+    data["results"] = []
+    for result in Result.objects.for_championship(championship).select_related(
+        "distance", "skater"
+    ).order_by("pk"):
+        item = {"distance": result.distance.order, "skater": result.skater.name}
+        if result.time is not None:
+            item["time"] = format_time(result.time)
+        if result.status:
+            item["status"] = result.status
+        if result.splits:
+            item["splits"] = result.splits
+        if result.note:
+            item["note"] = result.note
+        data["results"].append(item | result.extra)
+    data["records"] = [
+        {"kind": r.kind, "meters": r.meters, "time": format_time(r.time)}
+        | ({"holder": r.holder} if r.holder else {})
+        | r.extra
+        for r in championship.records.order_by("pk")
+    ]
+    # Carried-along fields, `published` among them: kept for cross-checks, never computed with.
+    return data | championship.extra

@@ -1,0 +1,30 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from championships.championship_file import ChampionshipFileError, load
+
+
+class Command(BaseCommand):
+    help = "Load a championship file (sprintboard-championship v1), all or nothing; print its slug."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--slug", help="URL name to use instead of the file's")
+        parser.add_argument("--replace", action="store_true", help="replace a championship with the same slug")
+
+    def handle(self, file, slug=None, replace=False, **options):
+        try:
+            with open(file, encoding="utf-8") as f:
+                data = json.load(f)
+        except OSError as error:
+            raise CommandError(f"cannot read {file}: {error.strerror}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise CommandError(f"{file} is not valid JSON: {error}")
+        try:
+            championship = load(data, slug=slug, replace=replace)
+        except ChampionshipFileError as error:
+            for problem in error.problems:
+                self.stderr.write(problem)
+            raise CommandError(f"{file} was not loaded: {len(error.problems)} problem(s), nothing written")
+        self.stdout.write(championship.slug)

@@ -1,0 +1,33 @@
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+from championships.officials import OFFICIAL_PERMISSIONS, OFFICIALS_GROUP
+
+
+def create_officials_group(apps, schema_editor):
+    # Permissions are normally created after all migrations; officials need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=OFFICIALS_GROUP)
+    codenames = [f"{action}_{model}" for model, actions in OFFICIAL_PERMISSIONS.items() for action in actions]
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="championships", codename__in=codenames)
+    )
+
+
+def remove_officials_group(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name=OFFICIALS_GROUP).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("championships", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_officials_group, remove_officials_group)]

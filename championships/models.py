@@ -1,0 +1,210 @@
+"""Championships and what is skated in them. The scoring rules are in `scoring.py`, not here."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Min, Q
+from django.urls import reverse
+
+from .times import format_time
+
+METERS_CHOICES = [(m, f"{m} m") for m in (100, 300, 500, 700, 1000, 1500, 3000, 5000, 10000)]
+
+
+class ChampionshipQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.annotate(first_day=Min("distances__date")).order_by(
+            F("first_day").desc(nulls_last=True), "-created", "-pk"
+        )
+
+
+class Championship(models.Model):
+    class Kind(models.TextChoices):
+        SPRINT = "sprint", "Sprint"
+        ALLROUND = "allround", "Allround"
+        CUSTOM = "custom", "Custom"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    venue = models.ForeignKey(
+        "Venue", null=True, blank=True, on_delete=models.PROTECT, related_name="championships"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    # Increases with every change of results or start lists: clients and caches key on it.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    # Fields of the championship file this version does not use, kept for a faithful dump.
+    extra = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = ChampionshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("championships:standings", args=[self.slug])
+
+    def bump_revision(self):
+        Championship.objects.filter(pk=self.pk).update(revision=F("revision") + 1)
+
+
+class Venue(models.Model):
+    name = models.CharField(max_length=200)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "city"], name="unique_venue_name_city")
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}" if self.city else self.name
+
+
+class Record(models.Model):
+    """A record as it stood before the championship; records set during it follow from results."""
+
+    class Kind(models.TextChoices):
+        TR = "TR", "Track record"
+        WR = "WR", "World record"
+        NR = "NR", "National record"
+        CR = "CR", "Championship record"
+
+    championship = models.ForeignKey(Championship, on_delete=models.CASCADE, related_name="records")
+    kind = models.CharField(max_length=2, choices=Kind.choices)
+    meters = models.PositiveIntegerField(choices=METERS_CHOICES)
+    time = models.DecimalField(max_digits=7, decimal_places=2)
+    holder = models.CharField(max_length=200, blank=True)
+    extra = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["kind", "meters"]
+        constraints = [
+            models.CheckConstraint(condition=Q(time__gt=0), name="record_time_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.meters} m {format_time(self.time)}"
+
+
+class Distance(models.Model):
+    championship = models.ForeignKey(
+        Championship, on_delete=models.CASCADE, related_name="distances"
+    )
+    # A distance is known by its place in the programme: a sprint skates 500 and 1000 twice.
+    order = models.PositiveSmallIntegerField()
+    meters = models.PositiveIntegerField(choices=METERS_CHOICES)
+    date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["championship", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["championship", "order"], name="unique_distance_order"
+            ),
+            models.CheckConstraint(condition=Q(order__gte=1), name="distance_order_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.meters} m"
+
+    def get_absolute_url(self):
+        return reverse("championships:distance", args=[self.championship.slug, self.order])
+
+
+class Skater(models.Model):
+    championship = models.ForeignKey(
+        Championship, on_delete=models.CASCADE, related_name="skaters"
+    )
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=3)
+    # Personal bests before the championship, by metres: {"500": "36.81"}.
+    personal_bests = models.JSONField(default=dict, blank=True)
+    extra = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["championship", "name"], name="unique_skater_name_per_championship"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country})"
+
+
+class Start(models.Model):
+    """A skater's place in a distance's start list: pair number and lane."""
+
+    class Lane(models.TextChoices):
+        INNER = "inner", "Inner (white)"
+        OUTER = "outer", "Outer (red)"
+
+    distance = models.ForeignKey(Distance, on_delete=models.CASCADE, related_name="starts")
+    pair = models.PositiveSmallIntegerField()
+    lane = models.CharField(max_length=5, choices=Lane.choices)
+    skater = models.ForeignKey(Skater, on_delete=models.CASCADE, related_name="starts")
+
+    class Meta:
+        ordering = ["distance", "pair", "lane"]
+        constraints = [
+            models.UniqueConstraint(fields=["distance", "skater"], name="one_start_per_skater"),
+            models.UniqueConstraint(fields=["distance", "pair", "lane"], name="one_skater_per_lane"),
+            models.CheckConstraint(condition=Q(pair__gte=1), name="pair_number_from_one"),
+        ]
+
+    def __str__(self):
+        return f"pair {self.pair} {self.lane}: {self.skater.name}"
+
+    def clean(self):
+        if self.distance_id and self.skater_id:
+            if self.skater.championship_id != self.distance.championship_id:
+                raise ValidationError({"skater": "This skater is not in this championship."})
+
+
+class ResultQuerySet(models.QuerySet):
+    def for_distance(self, distance):
+        return self.filter(distance=distance)
+
+    def for_championship(self, championship):
+        return self.filter(distance__championship=championship)
+
+
+class Result(models.Model):
+    class Status(models.TextChoices):
+        DQ = "DQ", "DQ (disqualified)"
+        DNS = "DNS", "DNS (did not start)"
+        DNF = "DNF", "DNF (did not finish)"
+        WDR = "WDR", "WDR (withdrawn)"
+
+    distance = models.ForeignKey(Distance, on_delete=models.CASCADE, related_name="results")
+    skater = models.ForeignKey(Skater, on_delete=models.CASCADE, related_name="results")
+    # Hundredths of a second; a status may carry a time that is shown but never counted.
+    time = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    status = models.CharField(max_length=3, choices=Status.choices, blank=True, default="")
+    # Passing times in seconds, as strings with two decimals ("17.85"), in order.
+    splits = models.JSONField(default=list, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    extra = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = ResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["distance", "time"]
+        constraints = [
+            models.UniqueConstraint(fields=["distance", "skater"], name="one_result_per_distance"),
+            models.CheckConstraint(
+                condition=Q(time__isnull=False) | ~Q(status=""), name="result_time_or_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(time__isnull=True) | Q(time__gt=0), name="result_time_positive"
+            ),
+        ]
+
+    def __str__(self):
+        shown = " ".join(p for p in (self.status, self.time and format_time(self.time)) if p)
+        return f"{self.skater.name}, {self.distance}: {shown}"

@@ -1,0 +1,385 @@
+"""The scoring rules of a long-track championship (RULES.md), on plain values.
+
+Skaters are opaque ids, distances are known by their order (the same metres can be skated twice),
+times and points are Decimals: nothing here touches the database, so every page, feed and command
+scores the same way.
+"""
+
+import operator
+from collections import defaultdict
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
+
+STATUSES = ("DQ", "DNS", "DNF", "WDR")
+STATUS_ALIASES = {"DSQ": "DQ", "NS": "DNS", "NF": "DNF", "RET": "WDR", "WD": "WDR"}
+
+THOUSANDTH = Decimal("0.001")
+HUNDREDTH = Decimal("0.01")
+
+
+def normalise_status(code: str) -> str:
+    """The status for a code as officials and imports write it ("dsq" is DQ)."""
+    cleaned = code.strip().upper()
+    if cleaned in STATUSES:
+        return cleaned
+    try:
+        return STATUS_ALIASES[cleaned]
+    except KeyError:
+        raise ValueError(f"unknown status {code!r}: use DQ, DNS, DNF or WDR") from None
+
+
+@dataclass(frozen=True)
+class Distance:
+    order: int
+    meters: int
+
+
+@dataclass(frozen=True)
+class Result:
+    """A skater's time or status on one distance (by order); `pair` gives the skating order."""
+
+    skater: Hashable
+    distance: int
+    time: Decimal | None
+    status: str | None = None
+    pair: int | None = None
+
+    def __post_init__(self):
+        if self.status is not None and self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}: use DQ, DNS, DNF or WDR")
+        if self.time is None and self.status is None:
+            raise ValueError("a result needs a time or a status")
+
+    @property
+    def counts(self):
+        """A time with a status (a DQ after the line) is shown but never counted."""
+        return self.time is not None and self.status is None
+
+
+def points(time: Decimal, meters: int) -> Decimal:
+    """Samalog points: the time per 500 m, truncated (not rounded) to 3 decimals."""
+    return (time * 500 / meters).quantize(THOUSANDTH, rounding=ROUND_DOWN)
+
+
+def seconds_on(points: Decimal, meters: int) -> Decimal:
+    """A points deficit as seconds on a distance: what the chaser must be faster by.
+
+    Rounded up to hundredths, as a chaser a fraction of a hundredth short has not made it up.
+    """
+    return (points * meters / 500).quantize(HUNDREDTH, rounding=ROUND_UP)
+
+
+def shared_ranks(standing: Sequence[tuple[Hashable, Decimal]]) -> list[tuple[Hashable, int]]:
+    """Rank (entry, value) pairs sorted best first: equal values share a rank, the next is skipped.
+
+    This is the classification's default tie-break. A replacement gets the same argument, the
+    classified skaters with their totals (equal totals in the order of the skaters) and returns
+    (skater, rank) pairs in the order to list them, so it may reorder equal totals; a rule that
+    needs the distances' times can close over the results.
+    """
+    ranks = []
+    for position, (entry, value) in enumerate(standing, start=1):
+        tied = ranks and value == standing[position - 2][1]
+        ranks.append((entry, ranks[-1][1] if tied else position))
+    return ranks
+
+
+@dataclass(frozen=True)
+class Placing:
+    """One line of one distance's result list."""
+
+    skater: Hashable
+    time: Decimal | None
+    status: str | None
+    points: Decimal | None
+    rank: int | None
+    behind_winner: Decimal | None
+
+
+def rank_distance(results: Iterable[Result], meters: int) -> list[Placing]:
+    """One distance's result list: counting times fastest first, then statuses, unranked."""
+    results = list(results)
+    counting = sorted((r for r in results if r.counts), key=operator.attrgetter("time"))
+    placings = [
+        Placing(
+            skater=result.skater,
+            time=result.time,
+            status=None,
+            points=points(result.time, meters),
+            rank=rank,
+            behind_winner=result.time - counting[0].time,
+        )
+        for result, rank in shared_ranks([(r, r.time) for r in counting])
+    ]
+    placings.extend(
+        Placing(skater=r.skater, time=r.time, status=r.status, points=None, rank=None, behind_winner=None)
+        for r in results
+        if not r.counts
+    )
+    return placings
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A skater's result on one distance inside the classification."""
+
+    distance: int
+    time: Decimal | None
+    status: str | None
+    points: Decimal | None
+    rank: int | None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One skater's line in the classification.
+
+    `status` is "NC" for a skater with a status on a skated distance. `change` is places gained
+    since the classification after the previous distance (positive = up).
+    """
+
+    skater: Hashable
+    rank: int | None
+    classified: bool
+    status: str | None
+    points: Decimal | None
+    behind_leader: Decimal | None
+    behind_leader_seconds: Decimal | None
+    behind_previous: Decimal | None
+    change: int | None
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The classification after a distance: classified rows, then still to skate, then NC."""
+
+    after: int | None
+    next_distance: Distance | None
+    rows: tuple[Row, ...]
+
+
+def classify(
+    distances: Sequence[Distance],
+    skaters: Sequence[Hashable],
+    results: Iterable[Result],
+    after: int | None = None,
+    tie_break: Callable[[Sequence[tuple[Hashable, Decimal]]], list[tuple[Hashable, int]]] = shared_ranks,
+) -> Classification:
+    """The classification after distance `after` (default: the last distance with any result).
+
+    A skater is classified with a counting time on every distance up to `after`; one without a
+    result on some of them is still to skate, one with a status is NC.
+    """
+    distances = sorted(distances, key=operator.attrgetter("order"))
+    results = _by_skater_and_distance(distances, skaters, results)
+    if after is None:
+        after = max((order for _, order in results), default=None)
+    if after is None:
+        rows = tuple(_unranked_row(skater, None, ()) for skater in skaters)
+        return Classification(after=None, next_distance=distances[0] if distances else None, rows=rows)
+    position = [d.order for d in distances].index(after) + 1
+    skated, following = distances[:position], distances[position:]
+    next_distance = following[0] if following else None
+    cells, standing = _standing(skated, skaters, results)
+    ranks_before = dict(tie_break(_standing(skated[:-1], skaters, results)[1])) if position > 1 else {}
+    totals, rows = dict(standing), []
+    for skater, rank in tie_break(standing):
+        total = totals[skater]
+        behind_leader = total - rows[0].points if rows else None
+        rows.append(
+            Row(
+                skater=skater,
+                rank=rank,
+                classified=True,
+                status=None,
+                points=total,
+                behind_leader=behind_leader,
+                behind_leader_seconds=(
+                    seconds_on(behind_leader, next_distance.meters) if rows and next_distance else None
+                ),
+                behind_previous=total - rows[-1].points if rows else None,
+                change=ranks_before[skater] - rank if skater in ranks_before else None,
+                cells=cells[skater],
+            )
+        )
+    classified = {row.skater for row in rows}
+    still_to_skate = sorted(
+        (s for s in skaters if s not in classified and not _has_status(cells[s])),
+        key=lambda s: sum(c.points for c in cells[s] if c.points is not None),
+    )
+    rows.extend(_unranked_row(s, None, cells[s]) for s in still_to_skate)
+    rows.extend(_unranked_row(s, "NC", cells[s]) for s in skaters if _has_status(cells[s]))
+    return Classification(after=after, next_distance=next_distance, rows=tuple(rows))
+
+
+def _by_skater_and_distance(distances, skaters, results):
+    orders, known = {d.order for d in distances}, set(skaters)
+    by_key = {}
+    for result in results:
+        if result.skater not in known or result.distance not in orders:
+            raise ValueError(f"result of unknown skater or distance: {result}")
+        if (result.skater, result.distance) in by_key:
+            raise ValueError(f"two results of {result.skater!r} on distance {result.distance}")
+        by_key[result.skater, result.distance] = result
+    return by_key
+
+
+def _standing(skated, skaters, results):
+    """Every skater's cells on the skated distances, and the classified skaters by total."""
+    placings = {}
+    for distance in skated:
+        on_distance = [r for (_, order), r in results.items() if order == distance.order]
+        placings.update(((p.skater, distance.order), p) for p in rank_distance(on_distance, distance.meters))
+    cells, totals = {}, []
+    for skater in skaters:
+        cells[skater] = tuple(_cell(d.order, placings.get((skater, d.order))) for d in skated)
+        if all(c.points is not None for c in cells[skater]):
+            totals.append((skater, sum(c.points for c in cells[skater])))
+    return cells, sorted(totals, key=operator.itemgetter(1))
+
+
+def _cell(order, placing):
+    if placing is None:
+        return Cell(distance=order, time=None, status=None, points=None, rank=None)
+    return Cell(
+        distance=order, time=placing.time, status=placing.status, points=placing.points, rank=placing.rank
+    )
+
+
+def _has_status(cells):
+    return any(c.status for c in cells)
+
+
+def _unranked_row(skater, status, cells):
+    return Row(
+        skater=skater,
+        rank=None,
+        classified=False,
+        status=status,
+        points=None,
+        behind_leader=None,
+        behind_leader_seconds=None,
+        behind_previous=None,
+        change=None,
+        cells=cells,
+    )
+
+
+@dataclass(frozen=True)
+class RecordBook:
+    """Badges per (skater, distance order), and the track records (metres -> time) after them."""
+
+    badges: dict[tuple[Hashable, int], tuple[str, ...]]
+    track_records: dict[int, Decimal]
+
+
+def record_badges(
+    distances: Sequence[Distance],
+    results: Iterable[Result],
+    track_records: Mapping[int, Decimal],
+    personal_bests: Mapping[tuple[Hashable, int], Decimal] = {},
+) -> RecordBook:
+    """TR, =TR and PB badges, following the results in skating order so records fall live.
+
+    The two skaters of a pair race side by side, so both are measured against the record as it
+    stood before their pair, and the badge names the record standing after it: the faster one takes
+    "TR" (both on an equal time); a pair-mate who also beat the old record but is slower gets no TR
+    badge, and neither does one who equalled the old record while her pair-mate broke it. A time
+    that equals the record and is the pair's fastest is "=TR". Metres without a known track record,
+    and skaters without a known PB on those metres, get no badge: there is nothing to beat.
+    PB: faster than the known PB, which then moves on, so a second 500 m can be a PB again.
+    """
+    meters = {d.order: d.meters for d in distances}
+    records, bests = dict(track_records), dict(personal_bests)
+    badges = defaultdict(list)
+    for pair in _pairs_in_skating_order(results):
+        length = meters[pair[0].distance]
+        if length in records:
+            old, record = records[length], min(records[length], min(r.time for r in pair))
+            for result in pair:
+                if result.time == record:
+                    badges[result.skater, result.distance].append("TR" if record < old else "=TR")
+            records[length] = record
+        for result in pair:
+            best = bests.get((result.skater, length))
+            if best is not None and result.time < best:
+                badges[result.skater, result.distance].append("PB")
+                bests[result.skater, length] = result.time
+    return RecordBook(badges={key: tuple(labels) for key, labels in badges.items()}, track_records=records)
+
+
+def _pairs_in_skating_order(results):
+    """Counting results grouped by pair, in skating order; one without a pair races alone, last."""
+    pairs = defaultdict(list)
+    for index, result in enumerate(results):
+        if result.counts:
+            without_pair = result.pair is None
+            pairs[result.distance, without_pair, index if without_pair else result.pair].append(result)
+    return [pairs[key] for key in sorted(pairs)]
+
+
+def time_to_beat(chaser_total: Decimal, target_total: Decimal, meters: int) -> Decimal | None:
+    """The slowest time on `meters` that takes the chaser's total below the target's, or None.
+
+    `target_total` includes the distance when the target has already skated it. Equal totals tie
+    and do not pass.
+    """
+    return _slowest_time(target_total - chaser_total, meters, operator.lt)
+
+
+def time_to_tie(chaser_total: Decimal, target_total: Decimal, meters: int) -> Decimal | None:
+    """The slowest time on `meters` that brings the chaser level with the target or better, or None."""
+    return _slowest_time(target_total - chaser_total, meters, operator.le)
+
+
+def _slowest_time(margin, meters, within):
+    """The slowest hundredths whose points are `within` the margin.
+
+    Truncated points do not invert exactly, so start at the estimate and step to the exact answer:
+    a few hundredths at most.
+    """
+    if margin <= 0:
+        return None
+    time = seconds_on(margin, meters)
+    while time > 0 and not within(points(time, meters), margin):
+        time -= HUNDREDTH
+    while within(points(time + HUNDREDTH, meters), margin):
+        time += HUNDREDTH
+    return time if time > 0 else None
+
+
+def qualify_for_final(
+    classification: Sequence[Hashable],
+    longest: Sequence[Hashable],
+    places: int = 8,
+    withdrawn: Collection[Hashable] = (),
+    classification_ranks: Mapping[Hashable, int] | None = None,
+    longest_ranks: Mapping[Hashable, int] | None = None,
+) -> list[Hashable]:
+    """The skaters who skate the final distance, in classification order.
+
+    `classification` is the classification before the final distance, `longest` the result list of
+    the longest distance so far; ranks default to positions in them (pass them when shared). Only
+    classified skaters can qualify. Those in the top `places` of both lists qualify; the remaining
+    places go by each skater's better rank on either list, on equal better rank the better
+    classification rank first (then the better rank on the longest distance, then classification
+    order). A withdrawn skater is passed over, so the next eligible one takes her place.
+    """
+    if classification_ranks is None:
+        classification_ranks = {s: rank for rank, s in enumerate(classification, start=1)}
+    if longest_ranks is None:
+        longest_ranks = {s: rank for rank, s in enumerate(longest, start=1)}
+    eligible = [s for s in classification if s not in withdrawn]
+
+    def ranks(skater):
+        """(better rank, classification rank, longest rank): the order of the remaining places."""
+        in_classification = classification_ranks[skater]
+        on_longest = longest_ranks.get(skater, in_classification)
+        return min(in_classification, on_longest), in_classification, on_longest
+
+    both = [s for s in eligible if s in longest_ranks and max(ranks(s)) <= places]
+    rest = sorted((s for s in eligible if s not in both), key=ranks)
+    qualified = set(both + rest[: max(places - len(both), 0)])
+    return [s for s in classification if s in qualified]
