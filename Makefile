@@ -16,7 +16,7 @@ find_python = \
       p=$$(pyenv prefix $$v)/bin/python3; [ -x $$p ] && { echo $$p; exit 0; }; done; fi; \
   exit 1
 
-.PHONY: demo test test-fast bench clean
+.PHONY: demo replay test test-fast bench clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$($(find_python)) || { echo "Sprintboard needs Python 3.12 or newer: install it (or pyenv install 3.12) or run 'make PYTHON=/path/to/python3.12 ...'." >&2; exit 1; }; \
@@ -29,6 +29,12 @@ demo: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo
 	$(PY) -m daphne -b 127.0.0.1 -p $(PORT) sprintboard.asgi:application
+
+# In a second terminal while `make demo` runs: the final 1000 m, pair by pair, through the admin.
+PACE ?= 5
+replay: $(VENV)/.installed
+	$(PY) manage.py replay wk-sprint-2024-women --distance 4 --source data/wk-sprint-2024-women.json \
+		--pace $(PACE) --server http://127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed
 	$(PY) -m pytest

@@ -61,7 +61,9 @@ def broadcast(championship_id):
     """Render and send the championship's fragments. A failure here never undoes the save:
     it is logged, and browsers get the current state again when they reconnect."""
     try:
-        championship = Championship.objects.get(pk=championship_id)
+        championship = Championship.objects.filter(pk=championship_id).first()
+        if championship is None:
+            return  # deleted since
         if _last_broadcast.get(championship_id) == championship.revision:
             return  # several saves in one transaction: one push is enough
         html = current_fragments(championship.slug)

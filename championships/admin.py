@@ -1,0 +1,155 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from .forms import PairEntryForm, ResultForm
+from .models import Championship, Distance, Record, Result, Skater, Start, Venue
+from .times import format_time
+
+
+class DistanceInline(admin.TabularInline):
+    model = Distance
+    extra = 0
+    fields = ["order", "meters", "date", "enter_times"]
+    readonly_fields = ["enter_times"]
+
+    @admin.display(description="Times")
+    def enter_times(self, distance):
+        if not distance.pk:
+            return ""
+        return format_html(
+            '<a href="{}">enter times</a>',
+            reverse("admin:championships_distance_current_pair", args=[distance.pk]),
+        )
+
+
+class RecordInline(admin.TabularInline):
+    model = Record
+    extra = 0
+
+
+@admin.register(Championship)
+class ChampionshipAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "venue", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [DistanceInline, RecordInline]
+    view_on_site = True
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "country"]
+
+
+class StartInline(admin.TabularInline):
+    model = Start
+    extra = 0
+    autocomplete_fields = ["skater"]
+
+
+@admin.register(Distance)
+class DistanceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "championship", "date", "enter_times"]
+    list_filter = ["championship"]
+    inlines = [StartInline]
+
+    @admin.display(description="Times")
+    def enter_times(self, distance):
+        return format_html(
+            '<a href="{}">enter times</a>',
+            reverse("admin:championships_distance_current_pair", args=[distance.pk]),
+        )
+
+    def get_urls(self):
+        entry = self.admin_site.admin_view(self.pair_entry_view)
+        return [
+            path("<int:distance_id>/pairs/", entry, name="championships_distance_current_pair"),
+            path("<int:distance_id>/pairs/<int:pair>/", entry, name="championships_distance_pair"),
+        ] + super().get_urls()
+
+    def pair_entry_view(self, request, distance_id, pair=None):
+        """Type both times of a pair, save, land on the next pair."""
+        if not (request.user.has_perm("championships.add_result") and request.user.has_perm("championships.change_result")):
+            raise PermissionDenied
+        distance = get_object_or_404(Distance.objects.select_related("championship"), pk=distance_id)
+        starts = list(distance.starts.select_related("skater").order_by("pair", "lane"))
+        pair_numbers = sorted({s.pair for s in starts})
+        if not pair_numbers:
+            messages.warning(request, f"Distance {distance} has no start list yet: add its pairs first.")
+            return redirect("admin:championships_distance_change", distance.pk)
+        if pair is None:
+            done = set(Result.objects.filter(distance=distance).values_list("skater_id", flat=True))
+            pair = next((n for n in pair_numbers if any(s.skater_id not in done for s in starts if s.pair == n)), pair_numbers[-1])
+            return redirect("admin:championships_distance_pair", distance.pk, pair)
+        if pair not in pair_numbers:
+            messages.error(request, f"Distance {distance} has no pair {pair}.")
+            return redirect("admin:championships_distance_current_pair", distance.pk)
+        pair_starts = [s for s in starts if s.pair == pair]
+        form = PairEntryForm(request.POST or None, distance=distance, starts=pair_starts)
+        if request.method == "POST" and form.is_valid():
+            existing = {r.pk for r in Result.objects.filter(distance=distance)}
+            saved = form.save()
+            for result in saved:
+                shown = " ".join(p for p in (result.status, result.time and format_time(result.time)) if p)
+                if result.pk in existing:
+                    self.log_change(request, result, [{"changed": {"fields": ["time", "status"]}}])
+                else:
+                    self.log_addition(request, result, [{"added": {}}])
+                messages.success(request, f"{result.skater.name}: {shown}")
+            later = [n for n in pair_numbers if n > pair]
+            if later:
+                return redirect("admin:championships_distance_pair", distance.pk, later[0])
+            messages.info(request, f"That was the last pair of {distance}.")
+            return redirect("admin:championships_distance_pair", distance.pk, pair)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{distance.championship}: {distance.meters} m (distance {distance.order}), pair {pair}",
+            "distance": distance,
+            "pair": pair,
+            "pair_numbers": pair_numbers,
+            "form": form,
+            "previous_pair": max((n for n in pair_numbers if n < pair), default=None),
+            "next_pair": min((n for n in pair_numbers if n > pair), default=None),
+        }
+        return TemplateResponse(request, "admin/championships/pair_entry.html", context)
+
+
+@admin.register(Skater)
+class SkaterAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "championship"]
+    list_filter = ["championship"]
+    search_fields = ["name"]
+
+
+@admin.register(Start)
+class StartAdmin(admin.ModelAdmin):
+    list_display = ["distance", "pair", "lane", "skater"]
+    list_filter = ["distance__championship", "distance"]
+    autocomplete_fields = ["skater"]
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    form = ResultForm
+    list_display = ["skater", "distance", "shown_time", "status", "championship"]
+    list_filter = ["distance__championship", "distance", "status"]
+    search_fields = ["skater__name"]
+    autocomplete_fields = ["skater"]
+    list_select_related = ["skater", "distance__championship"]
+
+    @admin.display(description="time", ordering="time")
+    def shown_time(self, result):
+        return format_time(result.time) if result.time is not None else ""
+
+    @admin.display(description="championship")
+    def championship(self, result):
+        return result.distance.championship
+
+
+@admin.register(Record)
+class RecordAdmin(admin.ModelAdmin):
+    list_display = ["championship", "kind", "meters", "time", "holder"]

@@ -1,0 +1,509 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from championships.scoring import (
+    Cell,
+    Distance,
+    Result,
+    classify,
+    normalise_status,
+    points,
+    qualify_for_final,
+    rank_distance,
+    record_badges,
+    seconds_on,
+    time_to_beat,
+    time_to_tie,
+)
+from championships.times import parse_time
+
+D = Decimal
+SPRINT = (Distance(1, 500), Distance(2, 1000), Distance(3, 500), Distance(4, 1000))
+ALLROUND_MEN = (Distance(1, 500), Distance(2, 5000), Distance(3, 1500), Distance(4, 10000))
+ALLROUND_WOMEN = (Distance(1, 500), Distance(2, 3000), Distance(3, 1500), Distance(4, 5000))
+
+# World Sprint Championships 2024, women, Inzell: the seed championship's times, distances 1 to 4.
+WORLD_SPRINT_2024 = {
+    "Takagi": ("37.13", "1:13.32", "37.19", "1:13.13"),
+    "Kok": ("37.07", "1:14.35", "37.07", "1:13.57"),
+    "Leerdam": ("37.41", "1:13.71", "37.57", "1:12.86"),
+    "Jackson": ("37.40", "1:15.72", "37.13", "1:15.10"),
+    "Herzog": ("37.57", "1:15.56", "37.41", "1:15.05"),
+    "Goetz": ("37.68", "1:14.70", "37.87", "1:14.25"),
+    "Kim": ("37.36", "1:17.35", "37.11", "1:16.95"),
+    "Tian": ("37.88", "1:15.52", "37.70", "1:15.40"),
+    "Grevelt": ("38.03", "1:15.02", "38.05", "1:15.28"),  # disqualified on the last 1000 m
+    "Smeding": ("38.21", "1:15.91", "37.83", "1:15.60"),
+}
+PAIRS_2024 = (
+    ("Smeding Grevelt", "Kim Herzog", "Jackson Takagi", "Kok Tian", "Leerdam Goetz"),
+    ("Kim Smeding", "Jackson Herzog", "Grevelt Tian", "Leerdam Goetz", "Takagi Kok"),
+    ("Tian Kim", "Goetz Smeding", "Grevelt Jackson", "Herzog Leerdam", "Takagi Kok"),
+    ("Smeding Grevelt", "Tian Kim", "Herzog Jackson", "Goetz Leerdam", "Kok Takagi"),
+)
+SKATERS_2024 = list(WORLD_SPRINT_2024)
+
+
+def world_sprint_2024():
+    pair_of = {
+        (skater, distance): pair
+        for distance, pairs in enumerate(PAIRS_2024, start=1)
+        for pair, skaters in enumerate(pairs, start=1)
+        for skater in skaters.split()
+    }
+    return [
+        Result(
+            skater,
+            distance,
+            parse_time(text),
+            status="DQ" if (skater, distance) == ("Grevelt", 4) else None,
+            pair=pair_of[skater, distance],
+        )
+        for skater, texts in WORLD_SPRINT_2024.items()
+        for distance, text in enumerate(texts, start=1)
+    ]
+
+
+def row_of(classification, skater):
+    return next(row for row in classification.rows if row.skater == skater)
+
+
+# Statuses
+
+
+@pytest.mark.parametrize(
+    "code, status",
+    [("DQ", "DQ"), (" dsq ", "DQ"), ("DNS", "DNS"), ("ns", "DNS"), ("DNF", "DNF"), ("NF", "DNF"),
+     ("WDR", "WDR"), ("ret", "WDR"), ("Wd", "WDR")],
+)
+def test_normalise_status(code, status):
+    assert normalise_status(code) == status
+
+
+def test_unknown_status():
+    with pytest.raises(ValueError, match=r"^unknown status 'X': use DQ, DNS, DNF or WDR$"):
+        normalise_status("X")
+
+
+def test_result_needs_a_time_or_a_known_status():
+    with pytest.raises(ValueError, match="time or a status"):
+        Result("Kok", 1, None)
+    with pytest.raises(ValueError, match="unknown status"):
+        Result("Kok", 1, D("37.07"), status="DSQ")
+    assert Result("Kok", 1, D("37.07")).counts
+    assert not Result("Grevelt", 4, D("75.28"), status="DQ").counts
+
+
+# Points
+
+
+def test_stolz_world_allround_2024_is_truncated_per_distance():
+    times = [D("34.10"), parse_time("6:14.76"), parse_time("1:41.78"), parse_time("13:04.76")]
+    results = [Result("Stolz", d.order, t) for d, t in zip(ALLROUND_MEN, times)]
+    row = classify(ALLROUND_MEN, ["Stolz"], results).rows[0]
+    assert [cell.points for cell in row.cells] == [D("34.100"), D("37.476"), D("33.926"), D("39.238")]
+    assert row.points == D("144.740")
+    # Rounding each distance instead would give the 1500 m 33.927 and a total one thousandth more.
+    rounded = sum((t * 500 / d.meters).quantize(D("0.001"), ROUND_HALF_UP) for d, t in zip(ALLROUND_MEN, times))
+    assert rounded == D("144.741")
+
+
+@pytest.mark.parametrize(
+    "time, meters, truncated, rounded",
+    [
+        # t, t/2 and t/10 of a time in hundredths have at most 3 decimals: nothing to cut.
+        ("37.07", 500, "37.070", "37.070"),
+        ("1:13.33", 1000, "36.665", "36.665"),
+        ("6:14.77", 5000, "37.477", "37.477"),
+        # t/3, t/6, t/20 (and t*5/3 on 300 m) have more: truncation shows.
+        ("1:41.78", 1500, "33.926", "33.927"),
+        ("4:01.27", 3000, "40.211", "40.212"),
+        ("13:04.79", 10000, "39.239", "39.240"),
+        ("24.01", 300, "40.016", "40.017"),
+    ],
+)
+def test_points_are_truncated(time, meters, truncated, rounded):
+    time = parse_time(time)
+    assert points(time, meters) == D(truncated)
+    assert (time * 500 / meters).quantize(D("0.001"), ROUND_HALF_UP) == D(rounded)
+
+
+@pytest.mark.parametrize(
+    "deficit, meters, seconds",
+    [
+        ("0.335", 1000, "0.67"),
+        ("0.855", 1000, "1.71"),
+        ("0.335", 500, "0.34"),
+        ("0.001", 1500, "0.01"),
+        ("2.480", 10000, "49.60"),
+        ("0.000", 1000, "0.00"),
+    ],
+)
+def test_seconds_on(deficit, meters, seconds):
+    assert seconds_on(D(deficit), meters) == D(seconds)
+
+
+# One distance
+
+
+def test_distance_ranks_and_margins_world_sprint_2024():
+    placings = rank_distance([r for r in world_sprint_2024() if r.distance == 3], 500)
+    assert [(p.skater, p.rank, p.behind_winner) for p in placings[:6]] == [
+        ("Kok", 1, D("0.00")),
+        ("Kim", 2, D("0.04")),
+        ("Jackson", 3, D("0.06")),
+        ("Takagi", 4, D("0.12")),
+        ("Herzog", 5, D("0.34")),
+        ("Leerdam", 6, D("0.50")),
+    ]
+    assert placings[0].points == D("37.070")
+
+
+def test_status_rows_follow_unranked_with_their_time_shown():
+    placings = rank_distance([r for r in world_sprint_2024() if r.distance == 4], 1000)
+    assert [p.skater for p in placings[:3]] == ["Leerdam", "Takagi", "Kok"]
+    assert placings[-1] == placings[-1].__class__(
+        skater="Grevelt", time=D("75.28"), status="DQ", points=None, rank=None, behind_winner=None
+    )
+
+
+def test_equal_times_share_a_rank_and_skip_the_next():
+    results = [
+        Result("A", 1, D("37.10")),
+        Result("B", 1, None, status="DNS"),
+        Result("C", 1, D("37.20")),
+        Result("D", 1, D("37.00")),
+        Result("E", 1, D("37.10")),
+        Result("F", 1, D("36.00"), status="DQ"),
+    ]
+    placings = rank_distance(results, 500)
+    assert [(p.skater, p.rank, p.behind_winner) for p in placings] == [
+        ("D", 1, D("0.00")),
+        ("A", 2, D("0.10")),
+        ("E", 2, D("0.10")),
+        ("C", 4, D("0.20")),
+        ("B", None, None),
+        ("F", None, None),
+    ]
+
+
+# Classification
+
+
+def test_world_sprint_2024_after_three_distances():
+    classification = classify(SPRINT, SKATERS_2024, world_sprint_2024(), after=3)
+    assert classification.after == 3
+    assert classification.next_distance == Distance(4, 1000)
+    assert [(r.rank, r.skater, r.points, r.behind_leader_seconds) for r in classification.rows] == [
+        (1, "Takagi", D("110.980"), None),
+        (2, "Kok", D("111.315"), D("0.67")),
+        (3, "Leerdam", D("111.835"), D("1.71")),
+        (4, "Jackson", D("112.390"), D("2.82")),
+        (5, "Herzog", D("112.760"), D("3.56")),
+        (6, "Goetz", D("112.900"), D("3.84")),
+        (7, "Kim", D("113.145"), D("4.33")),
+        (8, "Tian", D("113.340"), D("4.72")),
+        (9, "Grevelt", D("113.590"), D("5.22")),
+        (10, "Smeding", D("113.995"), D("6.03")),
+    ]
+    takagi, kok, leerdam = classification.rows[:3]
+    assert (takagi.behind_leader, takagi.behind_previous) == (None, None)
+    assert (kok.behind_leader, kok.behind_previous) == (D("0.335"), D("0.335"))
+    assert (leerdam.behind_leader, leerdam.behind_previous) == (D("0.855"), D("0.520"))
+    assert kok.cells[0] == Cell(distance=1, time=D("37.07"), status=None, points=D("37.070"), rank=1)
+    assert len(kok.cells) == 3
+    assert all(row.classified and row.status is None for row in classification.rows)
+
+
+def test_position_change_since_the_previous_distance():
+    results = world_sprint_2024()
+    assert row_of(classify(SPRINT, SKATERS_2024, results, after=2), "Grevelt").rank == 7
+    grevelt = row_of(classify(SPRINT, SKATERS_2024, results, after=3), "Grevelt")
+    assert (grevelt.rank, grevelt.change) == (9, -2)
+    assert row_of(classify(SPRINT, SKATERS_2024, results, after=3), "Kim").change == 2
+    assert row_of(classify(SPRINT, SKATERS_2024, results, after=3), "Takagi").change == 0
+    assert all(row.change is None for row in classify(SPRINT, SKATERS_2024, results, after=1).rows)
+
+
+def test_world_sprint_2024_final_classification_with_a_disqualification():
+    classification = classify(SPRINT, SKATERS_2024, world_sprint_2024())
+    assert (classification.after, classification.next_distance) == (4, None)
+    assert [(r.rank, r.skater, r.points) for r in classification.rows[:3]] == [
+        (1, "Takagi", D("147.545")),
+        (2, "Kok", D("148.100")),
+        (3, "Leerdam", D("148.265")),
+    ]
+    assert all(row.behind_leader_seconds is None for row in classification.rows)
+    grevelt = classification.rows[-1]
+    assert (grevelt.skater, grevelt.classified, grevelt.status, grevelt.rank, grevelt.points) == (
+        "Grevelt", False, "NC", None, None
+    )
+    assert grevelt.cells[3] == Cell(distance=4, time=D("75.28"), status="DQ", points=None, rank=None)
+    assert grevelt.cells[0].points == D("38.030")
+    assert [row.rank for row in classification.rows[:-1]] == list(range(1, 10))
+
+
+def test_skaters_still_to_skate_during_a_distance():
+    # The last pair (Kok, Takagi) of the final 1000 m has not skated yet.
+    results = [r for r in world_sprint_2024() if not (r.distance == 4 and r.pair == 5)]
+    classification = classify(SPRINT, SKATERS_2024, results)
+    assert classification.after == 4
+    rows = classification.rows
+    assert [(r.rank, r.skater) for r in rows[:2]] == [(1, "Leerdam"), (2, "Jackson")]
+    assert rows[0].change == 2
+    assert [(r.skater, r.classified, r.status, r.rank, r.points) for r in rows[-3:]] == [
+        ("Takagi", False, None, None, None),
+        ("Kok", False, None, None, None),
+        ("Grevelt", False, "NC", None, None),
+    ]
+    assert rows[-2].cells[3] == Cell(distance=4, time=None, status=None, points=None, rank=None)
+
+
+def test_nothing_skated_yet():
+    classification = classify(SPRINT, ["A", "B"], [])
+    assert (classification.after, classification.next_distance) == (None, Distance(1, 500))
+    assert [(r.skater, r.classified, r.rank, r.cells) for r in classification.rows] == [
+        ("A", False, None, ()),
+        ("B", False, None, ()),
+    ]
+
+
+def test_two_results_on_one_distance_are_refused():
+    with pytest.raises(ValueError, match="two results"):
+        classify(SPRINT, ["A"], [Result("A", 1, D("37.00")), Result("A", 1, D("37.10"))])
+
+
+TIED_FIELD = [
+    Result("A", 1, D("36.90")), Result("A", 2, D("74.00")),  # 73.900
+    Result("B", 1, D("37.00")), Result("B", 2, D("74.00")),  # 74.000
+    Result("C", 1, D("37.10")), Result("C", 2, D("73.80")),  # 74.000
+    Result("D", 1, D("37.00")), Result("D", 2, D("74.20")),  # 74.100
+]
+
+
+def test_equal_totals_share_a_rank():
+    rows = classify(SPRINT, ["A", "B", "C", "D"], TIED_FIELD).rows
+    assert [(r.skater, r.rank, r.behind_previous) for r in rows] == [
+        ("A", 1, None),
+        ("B", 2, D("0.100")),
+        ("C", 2, D("0.000")),
+        ("D", 4, D("0.100")),
+    ]
+    # Equal totals keep the order of the skaters as given.
+    assert [r.skater for r in classify(SPRINT, ["D", "C", "B", "A"], TIED_FIELD).rows] == ["A", "C", "B", "D"]
+
+
+def test_the_tie_break_is_replaceable():
+    last_distance = {r.skater: r.time for r in TIED_FIELD if r.distance == 2}
+
+    def faster_on_the_last_distance(standing):
+        ordered = sorted(standing, key=lambda entry: (entry[1], last_distance[entry[0]]))
+        return [(skater, rank) for rank, (skater, _) in enumerate(ordered, start=1)]
+
+    rows = classify(SPRINT, ["A", "B", "C", "D"], TIED_FIELD, tie_break=faster_on_the_last_distance).rows
+    assert [(r.skater, r.rank) for r in rows] == [("A", 1), ("C", 2), ("B", 3), ("D", 4)]
+
+
+# Records
+
+
+TRACK_RECORDS_2024 = {500: D("37.12"), 1000: D("73.40")}
+
+
+def test_world_sprint_2024_track_records():
+    book = record_badges(SPRINT, world_sprint_2024(), TRACK_RECORDS_2024)
+    assert book.badges == {
+        ("Kok", 1): ("TR",),
+        ("Takagi", 2): ("TR",),
+        ("Kok", 3): ("=TR",),
+        ("Leerdam", 4): ("TR",),
+    }
+    assert book.track_records == {500: D("37.07"), 1000: D("72.86")}
+    assert TRACK_RECORDS_2024 == {500: D("37.12"), 1000: D("73.40")}
+
+
+def test_personal_bests_improve_during_the_championship():
+    # Personal bests made up for the test.
+    bests = {("Jackson", 500): D("37.45"), ("Kok", 500): D("37.10"), ("Takagi", 1000): D("73.00")}
+    badges = record_badges(SPRINT, world_sprint_2024(), TRACK_RECORDS_2024, bests).badges
+    assert badges["Jackson", 1] == ("PB",)
+    assert badges["Jackson", 3] == ("PB",)  # 37.13 after her 37.40
+    assert badges["Kok", 1] == ("TR", "PB")
+    assert badges["Kok", 3] == ("=TR",)  # equal to her new best: no PB
+    assert badges["Takagi", 2] == ("TR",)
+
+
+def test_a_pair_is_measured_against_the_record_before_it():
+    results = [
+        Result("Alone", 1, D("36.70")),  # no pair: skated after the pairs
+        Result("A", 1, D("36.90"), pair=1),
+        Result("B", 1, D("36.95"), pair=1),  # also under 37.00, but slower than her pair-mate
+        Result("C", 1, D("36.90"), pair=2),
+        Result("D", 1, D("36.90"), pair=2),
+        Result("E", 1, D("36.80"), pair=3),
+        Result("F", 1, D("36.90"), pair=3),  # equalled the record her pair-mate broke
+        Result("G", 1, D("36.50"), status="DQ", pair=4),
+    ]
+    book = record_badges(SPRINT, results, {500: D("37.00")})
+    assert book.badges == {
+        ("A", 1): ("TR",),
+        ("C", 1): ("=TR",),
+        ("D", 1): ("=TR",),
+        ("E", 1): ("TR",),
+        ("Alone", 1): ("TR",),
+    }
+    assert book.track_records == {500: D("36.70")}
+
+
+def test_no_track_record_badge_without_a_known_record():
+    assert record_badges(SPRINT, [Result("A", 1, D("37.00"))], {}).badges == {}
+
+
+# Time to beat
+
+
+def test_time_to_beat_kok_on_the_final_1000m_2024():
+    # Takagi finished on 147.545 with 1:13.13; Kok had 111.315 after three distances.
+    assert time_to_beat(D("111.315"), D("147.545"), 1000) == D("72.45")
+    assert D("111.315") + points(D("72.45"), 1000) == D("147.540")
+    assert D("111.315") + points(D("72.46"), 1000) == D("147.545")  # a tie, not a pass
+    assert time_to_tie(D("111.315"), D("147.545"), 1000) == D("72.46")
+
+
+def test_time_to_beat_where_truncation_matters():
+    # 10000 m points are t/20: 784.79 s is 39.2395, truncated to 39.239.
+    assert time_to_tie(D("100.000"), D("139.239"), 10000) == D("784.79")
+    assert time_to_beat(D("100.000"), D("139.239"), 10000) == D("784.77")
+    assert time_to_beat(D("110.000"), D("143.927"), 1500) == D("101.78")
+
+
+def test_no_time_to_beat_when_out_of_reach():
+    assert time_to_beat(D("111.315"), D("111.315"), 1000) is None
+    assert time_to_beat(D("111.315"), D("110.980"), 1000) is None
+    assert time_to_beat(D("111.000"), D("111.005"), 1000) is None
+    assert time_to_tie(D("111.000"), D("111.005"), 1000) == D("0.01")
+
+
+METERS = st.sampled_from([500, 1000, 1500, 3000, 5000, 10000])
+TOTALS = st.integers(min_value=0, max_value=200_000).map(lambda thousandths: D(thousandths).scaleb(-3))
+
+
+@settings(max_examples=200)
+@given(TOTALS, TOTALS, METERS)
+def test_time_to_beat_is_the_slowest_passing_time(chaser, target, meters):
+    time = time_to_beat(chaser, target, meters)
+    if time is None:
+        assert chaser + points(D("0.01"), meters) >= target
+    else:
+        assert time.as_tuple().exponent == -2
+        assert chaser + points(time, meters) < target
+        assert chaser + points(time + D("0.01"), meters) >= target
+
+
+# Properties of the classification
+
+
+@st.composite
+def championships(draw):
+    distances = draw(st.sampled_from([SPRINT, ALLROUND_MEN, ALLROUND_WOMEN]))
+    skaters = list(range(draw(st.integers(min_value=2, max_value=6))))
+    results = []
+    for distance in distances[: draw(st.integers(min_value=1, max_value=4))]:
+        # Times within a few hundredths per 500 m, so that equal times and totals happen.
+        fastest = 3700 * distance.meters // 500
+        for skater in skaters:
+            kind = draw(st.sampled_from(["time"] * 8 + ["status", "none"]))
+            time = D(draw(st.integers(fastest, fastest + 20))).scaleb(-2)
+            if kind == "time":
+                results.append(Result(skater, distance.order, time))
+            elif kind == "status":
+                results.append(Result(skater, distance.order, time, status=draw(st.sampled_from(["DQ", "DNF"]))))
+    return distances, skaters, results
+
+
+@settings(max_examples=60)
+@given(championships(), st.randoms())
+def test_classification_does_not_depend_on_the_order_of_results(championship, random):
+    distances, skaters, results = championship
+    shuffled = random.sample(results, len(results))
+    assert classify(distances, skaters, shuffled) == classify(distances, skaters, results)
+
+
+@settings(max_examples=60)
+@given(championships(), st.data())
+def test_a_faster_time_never_costs_places(championship, data):
+    distances, skaters, results = championship
+    counting = [i for i, r in enumerate(results) if r.counts]
+    if not counting:
+        return
+    i = data.draw(st.sampled_from(counting))
+    before = results[i]
+    faster = Result(before.skater, before.distance, before.time - D(data.draw(st.integers(1, 100))).scaleb(-2))
+    improved = results[:i] + [faster] + results[i + 1:]
+    for after in range(before.distance, max(r.distance for r in results) + 1):
+        old = row_of(classify(distances, skaters, results, after=after), before.skater)
+        new = row_of(classify(distances, skaters, improved, after=after), before.skater)
+        assert new.cells[before.distance - 1].rank <= old.cells[before.distance - 1].rank
+        if old.classified:
+            assert new.rank <= old.rank
+
+
+@settings(max_examples=60)
+@given(championships())
+def test_deficit_in_seconds_is_points_times_metres_over_500_rounded_up(championship):
+    distances, skaters, results = championship
+    classification = classify(distances, skaters, results)
+    meters = classification.next_distance.meters if classification.next_distance else None
+    for row in classification.rows[1:]:
+        if not row.classified or meters is None:
+            assert row.behind_leader_seconds is None
+            continue
+        exact = row.behind_leader * meters / 500
+        assert row.behind_leader_seconds == seconds_on(row.behind_leader, meters)
+        assert exact <= row.behind_leader_seconds < exact + D("0.01")
+        # A thousandth of a point is a hundredth of a second on 5000 m (x10) and 10000 m (x20).
+        if meters in (5000, 10000):
+            assert row.behind_leader_seconds == exact
+
+
+# Final-distance qualification
+
+
+def test_both_lists_qualify_first():
+    # B is 2nd on both lists; C's better rank (1) is better, but only one place is left after B.
+    assert qualify_for_final(["A", "B", "C"], ["C", "B", "A"], places=2) == ["A", "B"]
+
+
+def test_remaining_places_by_better_rank_classification_first_on_equal_rank():
+    classification = ["A", "B", "C", "D", "E", "F"]
+    longest = ["D", "A", "F", "B", "C", "E"]
+    # Top 4 of both: A, B, D. One place left: C (3rd in the classification) and F (3rd on the
+    # longest distance) have the same better rank; the classification decides.
+    assert qualify_for_final(classification, longest, places=4) == ["A", "B", "C", "D"]
+
+
+def test_equal_better_rank_on_the_longest_distance_goes_to_the_better_classified():
+    classification = ["A", "B", "C", "D", "E"]
+    longest = ["A", "B", "E", "D", "C"]
+    longest_ranks = {"A": 1, "B": 2, "E": 3, "D": 3, "C": 5}  # E and D shared 3rd
+    # C, D and E are all 3rd on one list: C on the classification goes first.
+    assert qualify_for_final(classification, longest, places=3, longest_ranks=longest_ranks) == ["A", "B", "C"]
+    # Without C, D and E are both 3rd on the longest distance: D is better classified.
+    assert qualify_for_final(
+        classification, longest, places=3, withdrawn={"C"}, longest_ranks=longest_ranks
+    ) == ["A", "B", "D"]
+
+
+def test_a_withdrawn_skater_is_replaced_by_the_next_eligible():
+    classification = ["A", "B", "C", "D", "E", "F"]
+    longest = ["D", "A", "F", "B", "C", "E"]
+    assert qualify_for_final(classification, longest, places=4, withdrawn={"D"}) == ["A", "B", "C", "F"]
+    assert qualify_for_final(classification, longest, places=4, withdrawn={"A", "D"}) == ["B", "C", "E", "F"]
+
+
+def test_default_eight_places():
+    skaters = [f"S{i}" for i in range(1, 13)]
+    assert qualify_for_final(skaters, skaters) == skaters[:8]
