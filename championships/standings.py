@@ -38,6 +38,14 @@ class Row:
     behind_previous: Decimal | None
     change: int | None
     cells: tuple[Cell, ...]
+    # For a skater still to skate the distance under way: the slowest times that take the lead
+    # and a podium place from those who have skated it.
+    to_lead: Decimal | None = None
+    to_podium: Decimal | None = None
+
+    @property
+    def still_to_skate(self):
+        return not self.classified and self.status is None
 
 
 @dataclass(frozen=True)
@@ -173,11 +181,34 @@ class Standings:
     def distance(self, order):
         return self.distances[order - 1]
 
+    def ranks_after(self, order):
+        """Each classified skater's place after distance `order`."""
+        classification = scoring.classify(
+            self.scoring_distances, list(self.skaters), self.scoring_results, after=order
+        )
+        return {row.skater: row.rank for row in classification.rows if row.rank is not None}
+
     @cached_property
     def rows(self):
-        return [self._row(row) for row in self.classification.rows]
+        classified = [row for row in self.classification.rows if row.classified]
+        targets = {"to_lead": classified[:1], "to_podium": classified[2:3]}
+        return [self._row(row, targets) for row in self.classification.rows]
 
-    def _row(self, row):
+    def _chase(self, row, targets):
+        """Times to beat for a skater who has skated every distance but the one under way."""
+        if row.classified or row.status or not row.cells:
+            return {}
+        earlier = [cell.points for cell in row.cells[:-1]]
+        if None in earlier or row.cells[-1].time is not None:
+            return {}
+        meters = self.distance(self.after).meters
+        return {
+            name: scoring.time_to_beat(sum(earlier, Decimal("0.000")), target[0].points, meters)
+            for name, target in targets.items()
+            if target
+        }
+
+    def _row(self, row, targets):
         cells = tuple(
             Cell(
                 distance=self.distance(cell.distance),
@@ -200,7 +231,13 @@ class Standings:
             behind_previous=row.behind_previous,
             change=row.change,
             cells=cells,
+            **self._chase(row, targets),
         )
+
+    @property
+    def in_progress(self):
+        """Some skaters have skated the latest distance and others have not yet."""
+        return any(row.still_to_skate for row in self.rows)
 
     @property
     def after(self):

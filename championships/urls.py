@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:slug>/", views.standings, name="standings"),
     path("<slug:slug>/standings.json", views.standings_json, name="standings_json"),
     path("<slug:slug>/distances/<int:order>/", views.distance, name="distance"),
+    path("<slug:slug>/h2h/", views.head_to_head, name="head_to_head"),
 ]

@@ -1,6 +1,7 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from .head_to_head import HeadToHead
 from .models import Championship
 from .standings import Standings
 
@@ -51,3 +52,14 @@ def distance(request, slug, order):
     if request.htmx:
         template += "#distance"
     return render(request, template, {"standings": standings, "sheet": standings.sheet(order), "live": True})
+
+
+def head_to_head(request, slug):
+    standings = Standings(get_object_or_404(Championship, slug=slug))
+    chosen = [request.GET.get(key, "") for key in ("a", "b")]
+    skaters = [standings.skaters.get(int(pk)) if pk.isdigit() else None for pk in chosen]
+    h2h = HeadToHead(standings, *skaters) if all(skaters) and skaters[0] != skaters[1] else None
+    template = "championships/head_to_head.html"
+    if request.htmx:
+        template += "#head-to-head"
+    return render(request, template, {"standings": standings, "h2h": h2h, "chosen": chosen, "live": True})

@@ -10,3 +10,9 @@
   document.addEventListener("htmx:ws:close", function () { show("reconnecting", "reconnecting…"); });
   document.addEventListener("htmx:ws:error", function () { show("reconnecting", "reconnecting…"); });
 })();
+
+// Head-to-head: choosing a skater shows the comparison at once.
+document.addEventListener("change", function (event) {
+  var form = event.target.closest && event.target.closest("form.pick");
+  if (form) form.requestSubmit();
+});

@@ -42,6 +42,7 @@ def test_accepted_notations(text, seconds):
         ("37.07s", "'s' does not belong"),
         ("abc", "does not belong"),
         ("1:75.00", "seconds must be below 60 when minutes are given"),
+        ("1:60.00", "seconds must be below 60 when minutes are given"),
         ("1.75,00", "seconds must be below 60 when minutes are given"),
         ("1:5.32", "two digits"),
         ("37.071", "hundredths"),
