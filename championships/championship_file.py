@@ -115,7 +115,7 @@ class _Checker:
             return
         if data.get("format") != FORMAT:
             self.problem("$.format", f"must be {FORMAT!r}, not {data.get('format')!r}")
-        if data.get("version") != VERSION:
+        if data.get("version") != VERSION or isinstance(data.get("version"), bool):
             self.problem("$.version", f"must be {VERSION}, not {data.get('version')!r}")
         self.require(data, "$", "name")
         if "slug" in data and (not isinstance(data["slug"], str) or not slugify(data["slug"])):

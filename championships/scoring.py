@@ -179,7 +179,10 @@ def classify(
     if after is None:
         rows = tuple(_unranked_row(skater, None, ()) for skater in skaters)
         return Classification(after=None, next_distance=distances[0] if distances else None, rows=rows)
-    position = [d.order for d in distances].index(after) + 1
+    orders = [d.order for d in distances]
+    if after not in orders:
+        raise ValueError(f"there is no distance {after}")
+    position = orders.index(after) + 1
     skated, following = distances[:position], distances[position:]
     next_distance = following[0] if following else None
     cells, standing = _standing(skated, skaters, results)

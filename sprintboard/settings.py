@@ -114,7 +114,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Only for a deployment that runs collectstatic; WhiteNoise serves from the finders anyway.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve static files straight from the finders: `make demo` needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from championships.scoring import (
     Cell,
     Distance,
+    Placing,
     Result,
     classify,
     normalise_status,
@@ -107,7 +108,9 @@ def test_stolz_world_allround_2024_is_truncated_per_distance():
     assert [cell.points for cell in row.cells] == [D("34.100"), D("37.476"), D("33.926"), D("39.238")]
     assert row.points == D("144.740")
     # Rounding each distance instead would give the 1500 m 33.927 and a total one thousandth more.
-    rounded = sum((t * 500 / d.meters).quantize(D("0.001"), ROUND_HALF_UP) for d, t in zip(ALLROUND_MEN, times))
+    rounded = sum(
+        (t * 500 / d.meters).quantize(D("0.001"), ROUND_HALF_UP) for d, t in zip(ALLROUND_MEN, times)
+    )
     assert rounded == D("144.741")
 
 
@@ -165,7 +168,7 @@ def test_distance_ranks_and_margins_world_sprint_2024():
 def test_status_rows_follow_unranked_with_their_time_shown():
     placings = rank_distance([r for r in world_sprint_2024() if r.distance == 4], 1000)
     assert [p.skater for p in placings[:3]] == ["Leerdam", "Takagi", "Kok"]
-    assert placings[-1] == placings[-1].__class__(
+    assert placings[-1] == Placing(
         skater="Grevelt", time=D("75.28"), status="DQ", points=None, rank=None, behind_winner=None
     )
 
@@ -270,6 +273,11 @@ def test_nothing_skated_yet():
         ("A", False, None, ()),
         ("B", False, None, ()),
     ]
+
+
+def test_classification_after_an_unknown_distance_is_refused():
+    with pytest.raises(ValueError, match="there is no distance 5"):
+        classify(SPRINT, ["A"], [Result("A", 1, D("37.00"))], after=5)
 
 
 def test_two_results_on_one_distance_are_refused():
@@ -421,7 +429,8 @@ def championships(draw):
             if kind == "time":
                 results.append(Result(skater, distance.order, time))
             elif kind == "status":
-                results.append(Result(skater, distance.order, time, status=draw(st.sampled_from(["DQ", "DNF"]))))
+                status = draw(st.sampled_from(["DQ", "DNF"]))
+                results.append(Result(skater, distance.order, time, status=status))
     return distances, skaters, results
 
 
@@ -442,7 +451,8 @@ def test_a_faster_time_never_costs_places(championship, data):
         return
     i = data.draw(st.sampled_from(counting))
     before = results[i]
-    faster = Result(before.skater, before.distance, before.time - D(data.draw(st.integers(1, 100))).scaleb(-2))
+    gain = D(data.draw(st.integers(min_value=1, max_value=100))).scaleb(-2)
+    faster = Result(before.skater, before.distance, before.time - gain)
     improved = results[:i] + [faster] + results[i + 1:]
     for after in range(before.distance, max(r.distance for r in results) + 1):
         old = row_of(classify(distances, skaters, results, after=after), before.skater)
@@ -491,7 +501,8 @@ def test_equal_better_rank_on_the_longest_distance_goes_to_the_better_classified
     longest = ["A", "B", "E", "D", "C"]
     longest_ranks = {"A": 1, "B": 2, "E": 3, "D": 3, "C": 5}  # E and D shared 3rd
     # C, D and E are all 3rd on one list: C on the classification goes first.
-    assert qualify_for_final(classification, longest, places=3, longest_ranks=longest_ranks) == ["A", "B", "C"]
+    qualified = qualify_for_final(classification, longest, places=3, longest_ranks=longest_ranks)
+    assert qualified == ["A", "B", "C"]
     # Without C, D and E are both 3rd on the longest distance: D is better classified.
     assert qualify_for_final(
         classification, longest, places=3, withdrawn={"C"}, longest_ranks=longest_ranks

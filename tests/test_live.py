@@ -1,0 +1,320 @@
+"""The live feed at /ws/<slug>/ (CONTRACT.md, WebSocket), tested against the whole ASGI application.
+
+`sprintboard.asgi.application` includes the origin validator and the URL router, so these tests
+see what a browser sees: the state on connect, one frame per committed change, nothing in reply
+to what the client sends. The in-process channel layer is used (REDIS_URL unset in tests);
+`tests/test_multiprocess.py` covers the Redis layer.
+
+Seed: World Sprint 2024 women with the final 1000 m (distance 4) held back. Before it Takagi
+leads on 110.980 and Kok is 2nd on 111.315; Kok's final 1000 m of 1:13.57 (36.785 points) gives
+148.100.
+"""
+
+import json
+import logging
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import translation
+
+from championships import live
+from championships.championship_file import load
+from championships.forms import result_form
+from championships.models import Championship, Result
+from sprintboard.asgi import application
+
+SLUG = "wk-sprint-2024-women"
+PATH = f"/ws/{SLUG}/"
+ORIGIN = [(b"origin", b"http://127.0.0.1")]
+SEED = json.loads((Path(settings.BASE_DIR) / "data" / f"{SLUG}.json").read_text(encoding="utf-8"))
+TIMEOUT = 5  # seconds for a frame that must come (rendering the whole championship takes a moment)
+QUIET = 1  # seconds of silence that count as "nothing was sent"
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_live_state():
+    """Each test starts with an empty channel layer, fragment cache and push memory."""
+
+    def reset():
+        async_to_sync(get_channel_layer().flush)()
+        cache.clear()
+        live._last_broadcast.clear()
+
+    reset()
+    yield
+    reset()
+
+
+@pytest.fixture
+def championship(transactional_db):
+    """The seed as it stood before the final 1000 m (results of distances 1-3 only), committed."""
+    return load(json.loads(json.dumps(SEED)), results_until=3)
+
+
+@pytest.fixture
+def final_1000(championship):
+    return championship.distances.get(order=4)
+
+
+@pytest.fixture
+def kok(championship):
+    return championship.skaters.get(name="Femke Kok")
+
+
+@pytest.fixture
+def takagi(championship):
+    return championship.skaters.get(name="Miho Takagi")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def save_result(distance, skater, time):
+    """Enter or correct a result through the one validation path (as the admin and enter_result do)."""
+    form = result_form(distance, skater, time=time)
+    assert form.is_valid(), form.errors
+    return form.save()
+
+
+def classification(html):
+    """The classification fragment of a frame: `<section id="classification" ...>...</section>`."""
+    match = re.search(r'<section id="classification"[^>]*>.*?</section>', html, re.S)
+    assert match, f"no classification fragment in the frame: {html[:300]!r}"
+    return match.group(0)
+
+
+def classification_row(html, skater):
+    """The skater's row in the frame's classification table."""
+    match = re.search(rf'<tr[^>]*data-skater="{skater.pk}"[^>]*>.*?</tr>', classification(html), re.S)
+    assert match, f"no classification row for {skater.name}"
+    return match.group(0)
+
+
+def total(html, skater):
+    """The points total shown in the skater's classification row."""
+    match = re.search(r'<td class="num total">\s*([^<]*?)\s*</td>', classification_row(html, skater))
+    assert match, f"no total in {skater.name}'s row"
+    return match.group(1)
+
+
+async def connected(path=PATH, headers=ORIGIN):
+    """A communicator that has connected and consumed the state sent on connect."""
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    ok, code = await communicator.connect(timeout=TIMEOUT)
+    assert ok, f"connection refused with close code {code}"
+    state = await communicator.receive_from(timeout=TIMEOUT)
+    return communicator, state
+
+
+# --- tests ------------------------------------------------------------------------------------
+
+
+async def test_connect_sends_the_current_state(championship, kok, takagi):
+    communicator = WebsocketCommunicator(application, PATH, headers=ORIGIN)
+    ok, _ = await communicator.connect(timeout=TIMEOUT)
+    assert ok
+    try:
+        html = await communicator.receive_from(timeout=TIMEOUT)
+        section = classification(html)
+        assert 'id="classification"' in section and "hx-swap-oob" in section
+        assert total(html, takagi) == "110.980"
+        assert total(html, kok) == "111.315"
+        # Every fragment of the frame is an out-of-band swap (the connecting element is left alone).
+        ids = re.findall(r'<(?:section|span)\s+id="([^"]+)"\s+hx-swap-oob=', html)
+        assert {"classification", "distance-1", "distance-4", "updated"} <= set(ids)
+        assert await communicator.receive_nothing(timeout=QUIET)
+    finally:
+        await communicator.disconnect()
+
+
+async def test_a_saved_result_is_pushed(final_1000, kok):
+    communicator, state = await connected()
+    try:
+        assert total(state, kok) == "111.315"
+        await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.57"))
+        html = await communicator.receive_from(timeout=TIMEOUT)
+        assert "148.100" in html
+        # Alone on distance 4, Kok is classified on her four-distance total.
+        assert total(html, kok) == "148.100"
+        assert "1:13.57" in classification_row(html, kok)
+    finally:
+        await communicator.disconnect()
+
+
+async def test_a_correction_is_pushed(final_1000, kok):
+    communicator, _ = await connected()
+    try:
+        await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.57"))
+        assert total(await communicator.receive_from(timeout=TIMEOUT), kok) == "148.100"
+
+        await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.67"))
+        html = await communicator.receive_from(timeout=TIMEOUT)
+        # 111.315 + 73.67 / 2 = 111.315 + 36.835
+        assert total(html, kok) == "148.150"
+        assert "148.100" not in classification(html)
+        assert "1:13.67" in classification_row(html, kok)
+        assert await database_sync_to_async(Result.objects.filter(distance=final_1000).count)() == 1
+    finally:
+        await communicator.disconnect()
+
+
+async def test_a_foreign_origin_is_refused(championship):
+    communicator = WebsocketCommunicator(application, PATH, headers=[(b"origin", b"http://evil.example")])
+    ok, _ = await communicator.connect(timeout=TIMEOUT)
+    assert not ok
+    await communicator.wait(timeout=TIMEOUT)
+
+
+async def test_a_missing_origin_is_refused(championship):
+    """Browsers always send Origin; a handshake without one is not a browser on an allowed host."""
+    communicator = WebsocketCommunicator(application, PATH, headers=[])
+    ok, _ = await communicator.connect(timeout=TIMEOUT)
+    assert not ok
+    await communicator.wait(timeout=TIMEOUT)
+
+
+async def test_the_other_allowed_host_is_accepted(championship):
+    communicator, state = await connected(headers=[(b"origin", b"http://localhost:8000")])
+    try:
+        assert "111.315" in state
+    finally:
+        await communicator.disconnect()
+
+
+async def test_frames_from_the_client_are_ignored(final_1000, kok):
+    communicator, _ = await connected()
+    try:
+        await communicator.send_to(text_data="junk <div id=classification>hacked</div>")
+        await communicator.send_to(text_data='{"type": "championship.update", "html": "hacked"}')
+        await communicator.send_to(bytes_data=b"\x00\xffbinary junk")
+        # No reply, and no close (receive_nothing is False on any output, a close included).
+        assert await communicator.receive_nothing(timeout=QUIET)
+        # Still subscribed: the next change arrives.
+        await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.57"))
+        html = await communicator.receive_from(timeout=TIMEOUT)
+        assert total(html, kok) == "148.100"
+        assert "hacked" not in html
+    finally:
+        await communicator.disconnect()
+
+
+async def test_an_unknown_championship_is_closed(championship):
+    communicator = WebsocketCommunicator(application, "/ws/no-such-championship/", headers=ORIGIN)
+    ok, code = await communicator.connect(timeout=TIMEOUT)
+    assert not ok
+    assert code == 4404
+    await communicator.wait(timeout=TIMEOUT)
+    # It left the group it joined to read the state: nothing is kept for it.
+    layer = get_channel_layer()
+    assert not layer.groups.get(live.group_name("no-such-championship"))
+
+
+async def test_one_transaction_gives_one_frame(final_1000, kok, takagi):
+    communicator, _ = await connected()
+
+    def save_pair():
+        with transaction.atomic():
+            save_result(final_1000, kok, Decimal("73.57"))
+            save_result(final_1000, takagi, Decimal("73.13"))
+
+    try:
+        await database_sync_to_async(save_pair)()
+        html = await communicator.receive_from(timeout=TIMEOUT)
+        # The one frame holds the committed state of both results ...
+        assert total(html, kok) == "148.100"
+        assert total(html, takagi) == "147.545"  # 110.980 + 36.565
+        # ... and it is the only one.
+        assert await communicator.receive_nothing(timeout=QUIET)
+    finally:
+        await communicator.disconnect()
+
+
+async def test_a_rolled_back_save_sends_nothing(final_1000, kok):
+    communicator, _ = await connected()
+
+    class Abandoned(Exception):
+        pass
+
+    def save_and_roll_back():
+        with pytest.raises(Abandoned), transaction.atomic():
+            save_result(final_1000, kok, Decimal("73.57"))
+            raise Abandoned
+
+    try:
+        await database_sync_to_async(save_and_roll_back)()
+        assert await communicator.receive_nothing(timeout=QUIET)
+        assert not await database_sync_to_async(Result.objects.filter(distance=final_1000).exists)()
+    finally:
+        await communicator.disconnect()
+
+
+async def test_a_failed_broadcast_never_fails_the_save(final_1000, kok, monkeypatch, caplog):
+    communicator, _ = await connected()
+    layer = get_channel_layer()
+    calls = []
+
+    async def broken_group_send(group, message):
+        calls.append(group)
+        raise ConnectionError("channel layer unreachable")
+
+    try:
+        revision_before = (await database_sync_to_async(Championship.objects.get)(slug=SLUG)).revision
+        with monkeypatch.context() as patched:
+            patched.setattr(layer, "group_send", broken_group_send)
+            with caplog.at_level(logging.ERROR, logger="championships.live"):
+                result = await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.57"))
+
+        assert calls == [live.group_name(SLUG)], "the broadcast was not attempted"
+        # The save stands ...
+        stored = await database_sync_to_async(Result.objects.get)(distance=final_1000, skater=kok)
+        assert stored.pk == result.pk and stored.time == Decimal("73.57")
+        championship = await database_sync_to_async(Championship.objects.get)(slug=SLUG)
+        assert championship.revision > revision_before
+        # ... the failure is logged with its traceback ...
+        failures = [r for r in caplog.records if r.name == "championships.live" and r.levelno >= logging.ERROR]
+        assert failures, "the failed broadcast was not logged"
+        assert failures[0].exc_info and isinstance(failures[0].exc_info[1], ConnectionError)
+        # ... nothing reached the open connection ...
+        assert await communicator.receive_nothing(timeout=QUIET)
+    finally:
+        await communicator.disconnect()
+
+    # ... and a browser (re)connecting gets the saved state.
+    communicator, state = await connected()
+    try:
+        assert total(state, kok) == "148.100"
+    finally:
+        await communicator.disconnect()
+
+
+async def test_the_saving_officials_language_does_not_leak_into_the_feed(final_1000, kok):
+    """The frame is rendered once for every spectator: an official working in Dutch (LocaleMiddleware
+    activates nl for their admin request, where the save and its on_commit push run) must not turn
+    the English pages' numbers into Dutch ones (148,100)."""
+    communicator, state = await connected()
+    try:
+        assert total(state, kok) == "111.315"
+
+        def save_in_dutch():
+            with translation.override("nl"):
+                save_result(final_1000, kok, Decimal("73.57"))
+
+        await database_sync_to_async(save_in_dutch)()
+        html = await communicator.receive_from(timeout=TIMEOUT)
+        assert total(html, kok) == "148.100"
+    finally:
+        await communicator.disconnect()
