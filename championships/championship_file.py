@@ -8,6 +8,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.core.validators import slug_re
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -27,6 +28,9 @@ TOP_FIELDS = {"format", "version", "name", "slug", "kind", "venue", "distances",
               "pairs", "results", "records"}
 SKATER_FIELDS = {"name", "country", "pb"}
 RESULT_FIELDS = {"distance", "skater", "time", "status", "splits", "note"}
+VENUE_FIELDS = {"name", "city", "country"}
+DISTANCE_FIELDS = {"order", "meters", "date"}
+PAIR_FIELDS = {"distance", "pair", "inner", "outer"}
 RECORD_FIELDS = {"kind", "meters", "time", "holder"}
 
 
@@ -43,17 +47,20 @@ class _Checked:
     """A file's content, checked and converted, ready to be written."""
 
     data: dict
+    slug: str = ""
     distances: dict = field(default_factory=dict)  # order -> {"meters", "date"}
     skaters: dict = field(default_factory=dict)  # name -> {"country", "pb", "extra"}
     starts: list = field(default_factory=list)  # (order, pair, lane, name)
+    pair_extra: dict = field(default_factory=dict)  # order -> {pair number as text: extra fields}
     results: list = field(default_factory=list)  # (order, name, time, status, splits, note, extra)
     records: list = field(default_factory=list)  # (kind, meters, time, holder, extra)
 
 
 class _Checker:
-    def __init__(self, data):
+    def __init__(self, data, slug=None):
         self.problems = []
         self.checked = _Checked(data=data)
+        self.slug = slug
 
     def problem(self, path, message):
         self.problems.append(f"{path}: {message}")
@@ -103,7 +110,7 @@ class _Checker:
         return value
 
     def skater_name(self, path, value):
-        if value not in self.checked.skaters:
+        if not isinstance(value, str) or value not in self.checked.skaters:
             self.problem(path, f"unknown skater {value!r}")
             return None
         return value
@@ -117,9 +124,8 @@ class _Checker:
             self.problem("$.format", f"must be {FORMAT!r}, not {data.get('format')!r}")
         if data.get("version") != VERSION or isinstance(data.get("version"), bool):
             self.problem("$.version", f"must be {VERSION}, not {data.get('version')!r}")
-        self.require(data, "$", "name")
-        if "slug" in data and (not isinstance(data["slug"], str) or not slugify(data["slug"])):
-            self.problem("$.slug", f"not a usable URL name: {data['slug']!r}")
+        name = self.require(data, "$", "name")
+        self.check_slug(self.slug or data.get("slug"), name)
         kind = self.require(data, "$", "kind")
         if kind is not None and kind not in KINDS:
             self.problem("$.kind", f"unknown kind {kind!r}: use sprint, allround or custom")
@@ -129,6 +135,17 @@ class _Checker:
         self.check_pairs(self.items(data, "pairs", required=False))
         self.check_results(self.items(data, "results", required=False))
         self.check_records(self.items(data, "records", required=False))
+
+    def check_slug(self, slug, name):
+        """The URL name: given (--slug or the file's), or derived from the name."""
+        if slug is None:
+            if name is not None and not slugify(name):
+                self.problem("$.slug", f"no URL name can be made of the name {name!r}: give a slug")
+            self.checked.slug = slugify(name or "")[:100]
+            return
+        if not isinstance(slug, str) or not slug_re.fullmatch(slug) or len(slug) > 100:
+            self.problem("$.slug", f"{slug!r} is not a URL name: use up to 100 letters, digits, - and _ (such as {slugify(str(slug)) or 'wk-sprint-2024'!r})")
+        self.checked.slug = slug
 
     def check_venue(self, venue):
         if venue is None:
@@ -160,7 +177,8 @@ class _Checker:
             if order in self.checked.distances:
                 self.problem(f"{path}.order", f"distance order {order} is repeated")
             else:
-                self.checked.distances[order] = {"meters": meters, "date": date}
+                extra = {k: v for k, v in item.items() if k not in DISTANCE_FIELDS}
+                self.checked.distances[order] = {"meters": meters, "date": date, "extra": extra}
         orders = sorted(self.checked.distances)
         if orders and orders != list(range(1, len(orders) + 1)):
             missing = sorted(set(range(1, max(orders) + 1)) - set(orders))
@@ -212,6 +230,9 @@ class _Checker:
                 continue
             if not item.get("inner") and not item.get("outer"):
                 self.problem(path, "a pair needs an inner or an outer skater")
+            extra = {k: v for k, v in item.items() if k not in PAIR_FIELDS}
+            if extra and order is not None and number is not None:
+                self.checked.pair_extra.setdefault(order, {})[str(number)] = extra
             for lane in (Start.Lane.INNER, Start.Lane.OUTER):
                 name = item.get(lane)
                 if not name:
@@ -250,7 +271,7 @@ class _Checker:
             time = None
             if item.get("time") not in (None, ""):
                 time = self.time(f"{path}.time", item["time"])
-            elif "status" not in item:
+            elif item.get("status") in (None, ""):
                 self.problem(f"{path}.time", "required field is missing (or give a status)")
             splits = []
             raw_splits = item.get("splits", [])
@@ -288,9 +309,9 @@ class _Checker:
                 self.checked.records.append((kind, meters, time, str(holder), extra))
 
 
-def check(data):
+def check(data, slug=None):
     """Check a parsed championship file; raise ChampionshipFileError listing every problem."""
-    checker = _Checker(data)
+    checker = _Checker(data, slug)
     checker.check()
     if checker.problems:
         raise ChampionshipFileError(checker.problems)
@@ -302,8 +323,8 @@ def load(data, slug=None, replace=False, results_until=None):
 
     `results_until` keeps back the results of later distances (the demo replays them live).
     """
-    checked = check(data)
-    slug = slug or data.get("slug") or slugify(data["name"])
+    checked = check(data, slug)
+    slug = checked.slug
     with transaction.atomic():
         existing = Championship.objects.filter(slug=slug)
         if existing.exists():
@@ -315,8 +336,13 @@ def load(data, slug=None, replace=False, results_until=None):
         venue = None
         if data.get("venue"):
             v = data["venue"]
-            venue, _ = Venue.objects.get_or_create(
-                name=v["name"], city=v.get("city", ""), defaults={"country": v.get("country", "")}
+            venue, _ = Venue.objects.update_or_create(
+                name=v["name"],
+                city=v.get("city", ""),
+                defaults={
+                    "country": v.get("country", ""),
+                    "extra": {k: value for k, value in v.items() if k not in VENUE_FIELDS},
+                },
             )
         championship = Championship.objects.create(
             name=data["name"],
@@ -327,7 +353,12 @@ def load(data, slug=None, replace=False, results_until=None):
         )
         distances = {
             order: Distance.objects.create(
-                championship=championship, order=order, meters=d["meters"], date=d["date"]
+                championship=championship,
+                order=order,
+                meters=d["meters"],
+                date=d["date"],
+                extra=d["extra"],
+                pair_extra=checked.pair_extra.get(order, {}),
             )
             for order, d in sorted(checked.distances.items())
         }
@@ -372,10 +403,10 @@ def dump(championship):
             "slug": championship.slug, "kind": championship.kind}
     if championship.venue:
         v = championship.venue
-        data["venue"] = {"name": v.name, "city": v.city, "country": v.country}
+        data["venue"] = {"name": v.name, "city": v.city, "country": v.country} | v.extra
     distances = list(championship.distances.order_by("order"))
     data["distances"] = [
-        {"order": d.order, "meters": d.meters} | ({"date": d.date.isoformat()} if d.date else {})
+        {"order": d.order, "meters": d.meters} | ({"date": d.date.isoformat()} if d.date else {}) | d.extra
         for d in distances
     ]
     data["skaters"] = [
@@ -392,9 +423,11 @@ def dump(championship):
             (start.distance.order, start.pair), {"distance": start.distance.order, "pair": start.pair}
         )
         pair[start.lane] = start.skater.name
+    pair_extra = {d.order: d.pair_extra for d in distances}
     data["pairs"] = [
         {k: pair[k] for k in ("distance", "pair", "inner", "outer") if k in pair}
-        for pair in pairs.values()
+        | pair_extra[order].get(str(number), {})
+        for (order, number), pair in pairs.items()
     ]
     data["results"] = []
     for result in Result.objects.for_championship(championship).select_related(

@@ -8,10 +8,12 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from .models import Championship
 from .standings import Standings
@@ -24,7 +26,15 @@ def group_name(slug):
 
 
 def render_fragments(championship):
-    """Every live fragment of the championship as one HTML frame of `hx-swap-oob` elements."""
+    """Every live fragment of the championship as one HTML frame of `hx-swap-oob` elements.
+
+    Rendered in the site's language, never in the language of whoever saved.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render_fragments(championship)
+
+
+def _render_fragments(championship):
     standings = Standings(championship)
     parts = [render_to_string("championships/standings.html#classification", {"standings": standings})]
     parts += [

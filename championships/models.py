@@ -54,6 +54,7 @@ class Venue(models.Model):
     name = models.CharField(max_length=200)
     city = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=3, blank=True)
+    extra = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -98,6 +99,9 @@ class Distance(models.Model):
     order = models.PositiveSmallIntegerField()
     meters = models.PositiveIntegerField(choices=METERS_CHOICES)
     date = models.DateField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True, editable=False)
+    # Carried-along fields of the file's pairs, by pair number: {"5": {"remark": ...}}.
+    pair_extra = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["championship", "order"]

@@ -8,7 +8,7 @@ scores the same way.
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 STATUSES = ("DQ", "DNS", "DNF", "WDR")
@@ -135,8 +135,10 @@ class Cell:
 class Row:
     """One skater's line in the classification.
 
-    `status` is "NC" for a skater with a status on a skated distance. `change` is places gained
-    since the classification after the previous distance (positive = up).
+    `status` is "NC" for a skater with a status on a skated distance, "NQ" for one ranked on her
+    points before the final distance as she did not qualify for it. `change` is places gained
+    since the classification after the previous distance (positive = up). `qualification` is "Q"
+    or "NQ" for the final distance where a cut applies (see `classify`), None otherwise.
     """
 
     skater: Hashable
@@ -149,15 +151,20 @@ class Row:
     behind_previous: Decimal | None
     change: int | None
     cells: tuple[Cell, ...]
+    qualification: str | None = None
 
 
 @dataclass(frozen=True)
 class Classification:
-    """The classification after a distance: classified rows, then still to skate, then NC."""
+    """The classification after a distance: classified rows, then still to skate, then NC.
+
+    `qualified`: the skaters of the final distance in classification order, where a cut applies.
+    """
 
     after: int | None
     next_distance: Distance | None
     rows: tuple[Row, ...]
+    qualified: tuple[Hashable, ...] = ()
 
 
 def classify(
@@ -166,11 +173,21 @@ def classify(
     results: Iterable[Result],
     after: int | None = None,
     tie_break: Callable[[Sequence[tuple[Hashable, Decimal]]], list[tuple[Hashable, int]]] = shared_ranks,
+    *,
+    final_places: int | None = None,
 ) -> Classification:
     """The classification after distance `after` (default: the last distance with any result).
 
     A skater is classified with a counting time on every distance up to `after`; one without a
     result on some of them is still to skate, one with a status is NC.
+
+    `final_places` (None: no cut) limits the last distance to that many skaters, chosen by
+    `qualify_for_final` from the classification before it and the longest distance before it.
+    From the classification before the last distance on, `qualified` names them (before it is
+    skated a provisional list). After the last distance only they are ranked on their totals; the
+    skaters classified before it who did not qualify follow as NQ, ranked on their points before
+    it after every place a finalist can still take, without deficits: points over fewer distances
+    are not comparable. A finalist still to skate is listed after them, one with a status as NC.
     """
     distances = sorted(distances, key=operator.attrgetter("order"))
     results = _by_skater_and_distance(distances, skaters, results)
@@ -186,7 +203,15 @@ def classify(
     skated, following = distances[:position], distances[position:]
     next_distance = following[0] if following else None
     cells, standing = _standing(skated, skaters, results)
-    ranks_before = dict(tie_break(_standing(skated[:-1], skaters, results)[1])) if position > 1 else {}
+    standing_before = _standing(skated[:-1], skaters, results)[1] if position > 1 else []
+    ranks_before = dict(tie_break(standing_before)) if position > 1 else {}
+    qualifying = final_places is not None and 1 < len(distances) <= position + 1
+    if qualifying:
+        before_final = standing if following else standing_before
+        qualified = _qualify(distances, results, tie_break(before_final), final_places)
+        not_qualified = [(s, total) for s, total in before_final if s not in qualified]
+        if not following:
+            standing = [(s, total) for s, total in standing if s in qualified]
     totals, rows = dict(standing), []
     for skater, rank in tie_break(standing):
         total = totals[skater]
@@ -207,14 +232,54 @@ def classify(
                 cells=cells[skater],
             )
         )
-    classified = {row.skater for row in rows}
+    if qualifying and not following:
+        # Behind every place a finalist takes or can still take (one with a status on it is NC),
+        # so that a finalist skating the last distance never moves them.
+        places_taken = sum(1 for s in qualified if not _has_status(cells[s]))
+        points_before = dict(not_qualified)
+        rows.extend(
+            _not_qualified_row(s, places_taken + rank, points_before[s], ranks_before[s], cells[s])
+            for s, rank in tie_break(not_qualified)
+        )
+    listed = {row.skater for row in rows}
     still_to_skate = sorted(
-        (s for s in skaters if s not in classified and not _has_status(cells[s])),
+        (s for s in skaters if s not in listed and not _has_status(cells[s])),
         key=lambda s: sum(c.points for c in cells[s] if c.points is not None),
     )
+    not_classified = [s for s in skaters if s not in listed and _has_status(cells[s])]
     rows.extend(_unranked_row(s, None, cells[s]) for s in still_to_skate)
-    rows.extend(_unranked_row(s, "NC", cells[s]) for s in skaters if _has_status(cells[s]))
-    return Classification(after=after, next_distance=next_distance, rows=tuple(rows))
+    rows.extend(_unranked_row(s, "NC", cells[s]) for s in not_classified)
+    if not qualifying:
+        return Classification(after=after, next_distance=next_distance, rows=tuple(rows))
+    candidates = {s for s, _ in before_final}
+    marks = {s: "Q" if s in qualified else "NQ" for s in candidates}
+    rows = [replace(row, qualification=marks.get(row.skater)) for row in rows]
+    return Classification(
+        after=after, next_distance=next_distance, rows=tuple(rows), qualified=tuple(qualified)
+    )
+
+
+def _qualify(distances, results, ranked_before_final, places):
+    """The finalists: `qualify_for_final` on the classification before the last distance (ranked)
+    and the result list of the longest distance before it (of equal metres the later one)."""
+    before_final, final = distances[:-1], distances[-1]
+    longest = max(before_final, key=operator.attrgetter("meters", "order"))
+    placings = rank_distance(_results_on(results, longest.order), longest.meters)
+    on_longest = [p for p in placings if p.rank is not None]
+    # WDR on the last distance, never a counting time: withdrawn before the draw, so replaced.
+    withdrawn = {r.skater for r in _results_on(results, final.order) if r.status == "WDR"}
+    return qualify_for_final(
+        [s for s, _ in ranked_before_final],
+        [p.skater for p in on_longest],
+        places,
+        withdrawn,
+        classification_ranks=dict(ranked_before_final),
+        longest_ranks={p.skater: p.rank for p in on_longest},
+    )
+
+
+def _results_on(results, order):
+    return [r for (_, on), r in results.items() if on == order]
 
 
 def _by_skater_and_distance(distances, skaters, results):
@@ -233,7 +298,7 @@ def _standing(skated, skaters, results):
     """Every skater's cells on the skated distances, and the classified skaters by total."""
     placings = {}
     for distance in skated:
-        on_distance = [r for (_, order), r in results.items() if order == distance.order]
+        on_distance = _results_on(results, distance.order)
         placings.update(((p.skater, distance.order), p) for p in rank_distance(on_distance, distance.meters))
     cells, totals = {}, []
     for skater in skaters:
@@ -253,6 +318,21 @@ def _cell(order, placing):
 
 def _has_status(cells):
     return any(c.status for c in cells)
+
+
+def _not_qualified_row(skater, rank, points_before_final, rank_before, cells):
+    return Row(
+        skater=skater,
+        rank=rank,
+        classified=True,
+        status="NQ",
+        points=points_before_final,
+        behind_leader=None,
+        behind_leader_seconds=None,
+        behind_previous=None,
+        change=rank_before - rank,
+        cells=cells,
+    )
 
 
 def _unranked_row(skater, status, cells):

@@ -1,0 +1,270 @@
+"""Load generator: many WebSocket spectators in one asyncio process, driven over stdin/stdout.
+
+A minimal client on raw asyncio transports (handshake, unmasked server frames, pong, nothing
+else), so that the time spent in the clients is small next to the servers measured. Each command
+is one JSON line on stdin, each answer one JSON line on stdout:
+
+    {"cmd": "connect", "urls": [...], "n": 1000, "origin": "http://127.0.0.1", "timeout": 60}
+    {"cmd": "arm"}                      the next frame with a higher data-revision counts
+    {"cmd": "wait", "timeout": 10}      first and last arrival (time.monotonic) since "arm"
+    {"cmd": "close"}                    drop every connection
+    {"cmd": "exit"}
+
+Bounded: connections only to 127.0.0.1, at most MAX_CLIENTS, and the process exits on its own
+after --deadline seconds or when stdin closes (the benchmark died).
+"""
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import re
+import resource
+import struct
+import sys
+import time
+import urllib.parse
+
+MAX_CLIENTS = 10_000
+REVISION = re.compile(rb'data-revision="(\d+)"')
+
+
+def revision_of(payload):
+    # The `updated` fragment comes last in the frame: search its tail first.
+    match = REVISION.search(payload, max(0, len(payload) - 400)) or REVISION.search(payload)
+    return int(match.group(1)) if match else -1
+
+
+class Spectator(asyncio.Protocol):
+    def __init__(self, pool, host, port, path, origin):
+        self.pool = pool
+        self.request = (
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
+            f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n"
+        ).encode()
+        self.transport = None
+        self.handshaken = False
+        self.buffer = bytearray()
+        self.fragments = []
+        self.first_frame = asyncio.get_running_loop().create_future()
+        self.revision = -1
+        self.arrived = None  # time of the first frame newer than pool.armed_revision
+        self.closed = False
+        self.frame_bytes = 0
+
+    def connection_made(self, transport):
+        self.transport = transport
+        transport.write(self.request)
+
+    def connection_lost(self, exc):
+        self.closed = True
+        if not self.first_frame.done():
+            self.first_frame.set_exception(ConnectionError(f"closed before the first frame ({exc})"))
+        self.pool.lost(self)
+
+    def data_received(self, data):
+        now = time.monotonic()
+        self.buffer += data
+        if not self.handshaken:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            status = bytes(self.buffer[: self.buffer.find(b"\r\n")])
+            if b" 101 " not in status:
+                if not self.first_frame.done():
+                    self.first_frame.set_exception(ConnectionError(status.decode(errors="replace")))
+                self.transport.abort()
+                return
+            del self.buffer[: end + 4]
+            self.handshaken = True
+        self.parse(now)
+
+    def parse(self, now):
+        buf = self.buffer
+        while len(buf) >= 2:
+            length = buf[1] & 0x7F
+            offset = 2
+            if length == 126:
+                if len(buf) < 4:
+                    return
+                (length,) = struct.unpack_from("!H", buf, 2)
+                offset = 4
+            elif length == 127:
+                if len(buf) < 10:
+                    return
+                (length,) = struct.unpack_from("!Q", buf, 2)
+                offset = 10
+            if len(buf) < offset + length:
+                return
+            opcode, fin = buf[0] & 0x0F, buf[0] & 0x80
+            payload = bytes(buf[offset : offset + length])
+            del buf[: offset + length]
+            if opcode == 0x9:  # ping: answer with a masked pong
+                self.send(0xA, payload)
+            elif opcode == 0x8:
+                self.transport.close()
+                return
+            elif opcode in (0x0, 0x1, 0x2):
+                self.fragments.append(payload)
+                if fin:
+                    message = b"".join(self.fragments) if len(self.fragments) > 1 else payload
+                    self.fragments = []
+                    self.message(message, now)
+
+    def message(self, payload, now):
+        revision = revision_of(payload)
+        self.revision = max(self.revision, revision)
+        self.frame_bytes = len(payload)
+        if not self.first_frame.done():
+            self.first_frame.set_result(revision)
+        elif self.arrived is None and revision > self.pool.armed_revision:
+            self.arrived = now
+            self.pool.arrival()
+
+    def send(self, opcode, payload):
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.transport.write(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
+
+
+class Pool:
+    def __init__(self):
+        self.spectators = []
+        self.armed_revision = 1 << 62
+        self.pending = 0
+        self.all_arrived = asyncio.Event()
+
+    def lost(self, spectator):
+        if spectator.arrived is None and self.pending > 0 and spectator.first_frame.done():
+            self.arrival()  # nothing more will come on it: do not wait for it
+
+    def arrival(self):
+        self.pending -= 1
+        if self.pending <= 0:
+            self.all_arrived.set()
+
+    async def connect(self, urls, n, origin, timeout, concurrency=64):
+        loop = asyncio.get_running_loop()
+        n = min(n, MAX_CLIENTS - len(self.spectators))
+        started = time.monotonic()
+        deadline = started + timeout
+        gate = asyncio.Semaphore(concurrency)
+        failures = []
+
+        async def one(i):
+            url = urllib.parse.urlsplit(urls[i % len(urls)])
+            if url.hostname != "127.0.0.1":
+                raise ValueError("the load generator only connects to 127.0.0.1")
+            async with gate:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    failures.append("timeout")
+                    return
+                try:
+                    _, spectator = await asyncio.wait_for(
+                        loop.create_connection(
+                            lambda: Spectator(self, url.hostname, url.port, url.path, origin),
+                            url.hostname, url.port,
+                        ),
+                        left,
+                    )
+                    self.spectators.append(spectator)
+                    await asyncio.wait_for(spectator.first_frame, max(0.01, deadline - time.monotonic()))
+                except Exception as error:  # noqa: BLE001 - reported, counted
+                    failures.append(repr(error)[:200])
+
+        await asyncio.gather(*(one(i) for i in range(n)))
+        live = [s for s in self.spectators if s.first_frame.done() and not s.first_frame.exception() and not s.closed]
+        return {
+            "connected": len(live),
+            "failed": len(failures),
+            "errors": sorted(set(failures))[:3],
+            "seconds": round(time.monotonic() - started, 3),
+            "frame_bytes": max((s.frame_bytes for s in live), default=0),
+            "revision": max((s.revision for s in live), default=-1),
+        }
+
+    def live(self):
+        return [s for s in self.spectators if not s.closed and s.first_frame.done() and not s.first_frame.exception()]
+
+    def arm(self):
+        live = self.live()
+        self.armed_revision = max((s.revision for s in live), default=-1)
+        for s in live:
+            s.arrived = None
+        self.pending = len(live)
+        self.all_arrived = asyncio.Event()
+        if not live:
+            self.all_arrived.set()
+        return {"armed": len(live), "revision": self.armed_revision}
+
+    async def wait(self, timeout):
+        try:
+            await asyncio.wait_for(self.all_arrived.wait(), timeout)
+        except TimeoutError:
+            pass
+        times = sorted(s.arrived for s in self.spectators if s.arrived is not None)
+        return {
+            "received": len(times),
+            "expected": len([s for s in self.spectators if s.first_frame.done() and not s.first_frame.exception()]),
+            "first": times[0] if times else None,
+            "median": times[len(times) // 2] if times else None,
+            "last": times[-1] if times else None,
+            "frame_bytes": max((s.frame_bytes for s in self.spectators), default=0),
+        }
+
+    async def close(self):
+        for s in self.spectators:
+            if s.transport is not None:
+                s.transport.abort()
+        self.spectators = []
+        await asyncio.sleep(0.05)
+        return {"closed": True}
+
+
+async def main(deadline):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    loop = asyncio.get_running_loop()
+    pool = Pool()
+    ends = time.monotonic() + deadline
+
+    def reply(obj):
+        sys.stdout.write(json.dumps(obj) + "\n")
+        sys.stdout.flush()
+
+    reply({"ready": True, "pid": os.getpid()})
+    while True:
+        left = ends - time.monotonic()
+        if left <= 0:
+            break
+        try:
+            line = await asyncio.wait_for(loop.run_in_executor(None, sys.stdin.readline), left)
+        except TimeoutError:
+            break
+        if not line:
+            break  # the benchmark is gone
+        command = json.loads(line)
+        cmd = command.pop("cmd")
+        if cmd == "connect":
+            reply(await pool.connect(**command))
+        elif cmd == "arm":
+            reply(pool.arm())
+        elif cmd == "wait":
+            reply(await pool.wait(command.get("timeout", 10)))
+        elif cmd == "close":
+            reply(await pool.close())
+        elif cmd == "exit":
+            break
+        else:
+            reply({"error": f"unknown command {cmd!r}"})
+    await pool.close()
+    os._exit(0)  # the stdin reader thread may still be blocked in readline
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--deadline", type=float, default=600, help="exit after this many seconds whatever happens")
+    asyncio.run(main(parser.parse_args().deadline))

@@ -1,0 +1,190 @@
+"""Several processes sharing one live feed through Redis (CONTRACT.md: REDIS_URL).
+
+Real processes only, as in production: redis-server, daphne serving `sprintboard.asgi:application`,
+and `manage.py enter_result` as a separate process, all on 127.0.0.1 with ports chosen at run
+time, a temporary SQLite file and a throwaway Redis (no persistence). A `websockets` client is the
+spectator. It stays idle longer than redis-py's default 5 s `socket_timeout`, which would silently
+drop the server's subscription (STACK.md): the settings must lift it.
+
+No pytest-django database is used; everything goes through subprocesses.
+"""
+
+import asyncio
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import websockets
+
+REDIS_SERVER = "/usr/bin/redis-server"
+BASE_DIR = Path(__file__).resolve().parent.parent
+SLUG = "wk-sprint-2024-women"
+IDLE_SECONDS = 7  # longer than redis-py's default socket_timeout of 5 s
+PUSH_TIMEOUT = 10  # from starting enter_result to the frame at the spectator
+STARTUP_TIMEOUT = 30
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process, name, log=None, timeout=STARTUP_TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited with {process.returncode} before listening:\n{read(log)}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"{name} did not listen on 127.0.0.1:{port} within {timeout} s:\n{read(log)}")
+
+
+def read(path):
+    if path is None:
+        return ""
+    try:
+        return Path(path).read_text(errors="replace")[-4000:]
+    except OSError:
+        return ""
+
+
+def stop(process, name):
+    """Stop a process this test started: SIGTERM, then SIGKILL if it lingers."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def manage(env, *args, timeout=60):
+    completed = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+    assert completed.returncode == 0, (
+        f"manage.py {' '.join(args)} exited with {completed.returncode}:\n"
+        f"{completed.stdout}\n{completed.stderr}"
+    )
+    return completed
+
+
+def kok_row(html):
+    """Femke Kok's row in a frame's classification."""
+    section = re.search(r'<section id="classification"[^>]*>.*?</section>', html, re.S)
+    assert section, f"no classification fragment in the frame: {html[:300]!r}"
+    for row in re.findall(r"<tr[^>]*data-skater=\"\d+\"[^>]*>.*?</tr>", section.group(0), re.S):
+        if "Femke Kok" in row:
+            return row
+    raise AssertionError("no row for Femke Kok in the classification")
+
+
+@pytest.fixture
+def redis_port(tmp_path):
+    assert os.path.exists(REDIS_SERVER), f"{REDIS_SERVER} is missing: install the redis-server package"
+    port = free_port()
+    log = tmp_path / "redis.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(tmp_path)],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, process, "redis-server", log)
+        yield port
+    finally:
+        stop(process, "redis-server")
+
+
+@pytest.fixture
+def env(tmp_path, redis_port):
+    """The environment of every Sprintboard process of this test: its own database and Redis."""
+    environment = {
+        key: value for key, value in os.environ.items()
+        if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL", "DEBUG"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="sprintboard.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'sprintboard.sqlite3'}",
+        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        PYTHONUNBUFFERED="1",
+    )
+    manage(environment, "migrate", "--no-input")
+    demo = manage(environment, "demo")  # the seed with the final 1000 m held back
+    assert "up to distance 3" in demo.stdout, demo.stdout
+    return environment
+
+
+@pytest.fixture
+def daphne_port(env, tmp_path):
+    port = free_port()
+    log = tmp_path / "daphne.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "sprintboard.asgi:application"],
+            cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, process, "daphne", log)
+        yield port
+    finally:
+        stop(process, "daphne")
+        print(f"--- daphne log ---\n{read(log)}")  # shown by pytest only when the test failed
+
+
+@pytest.mark.slow
+def test_a_result_entered_by_another_process_reaches_an_idle_spectator(env, daphne_port):
+    url = f"ws://127.0.0.1:{daphne_port}/ws/{SLUG}/"
+    origin = f"http://127.0.0.1:{daphne_port}"
+
+    async def spectate():
+        async with websockets.connect(url, origin=origin, open_timeout=10) as client:
+            state = await asyncio.wait_for(client.recv(), timeout=10)
+            assert "hx-swap-oob" in state
+            assert "111.315" in kok_row(state)
+
+            # Idle: no frames either way (websockets' own keep-alive pings aside).
+            await asyncio.sleep(IDLE_SECONDS)
+
+            started = time.monotonic()
+            command = asyncio.create_task(asyncio.to_thread(
+                manage, env, "enter_result", SLUG, "--distance", "4", "--skater", "Femke Kok",
+                "--time", "1:13.57",
+            ))
+            received = []
+            try:
+                while True:
+                    left = PUSH_TIMEOUT - (time.monotonic() - started)
+                    try:
+                        frame = await asyncio.wait_for(client.recv(), timeout=max(left, 0.01))
+                    except TimeoutError:
+                        pytest.fail(
+                            f"no frame with Kok's 148.100 within {PUSH_TIMEOUT} s of enter_result "
+                            f"({len(received)} other frame(s) received)"
+                        )
+                    received.append(frame)
+                    if "148.100" in frame:
+                        assert "148.100" in kok_row(frame)
+                        return time.monotonic() - started, (await command).stdout
+            finally:
+                if not command.done():
+                    await asyncio.wait_for(command, timeout=60)
+
+    elapsed, output = asyncio.run(spectate())
+    assert "Femke Kok, distance 4 (1000 m): 1:13.57" in output
+    print(f"pushed {elapsed:.2f} s after enter_result started")
