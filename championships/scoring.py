@@ -466,3 +466,56 @@ def qualify_for_final(
     rest = sorted((s for s in eligible if s not in both), key=ranks)
     qualified = set(both + rest[: max(places - len(both), 0)])
     return [s for s in classification if s in qualified]
+
+
+OTHER_LANE = {"inner": "outer", "outer": "inner"}
+
+
+def propose_pairs(
+    classification_order: Sequence[Hashable],
+    previous_lanes: Mapping[Hashable, str] | None = None,
+) -> list[tuple[int, Hashable | None, Hashable | None]]:
+    """A proposed start list drawn on the classification: (pair, inner, outer), pair 1 first.
+
+    Leaders skate last: the pairs are formed from the top of the classification and numbered
+    from the back; with an odd number the last classified skates alone in pair 1. The ISU draw
+    is not known here (RULES.md), so this only proposes what an official enters or corrects.
+
+    `previous_lanes` (skater -> "inner" or "outer" on the same metres earlier) makes each skater
+    start in the other lane: the best skater still to pair skates with the next best who started
+    in the other lane (or whose lane is unknown), else with the next best. Lanes then stay the
+    same only when the field started unevenly; in such a pair the better classified skater
+    changes lanes and her pair-mate keeps hers. A skater without a known lane takes the lane her
+    pair-mate leaves; when neither lane is known the better classified skater takes the outer
+    lane (a default).
+    """
+    lanes = dict(previous_lanes or {})
+    if unknown := set(lanes.values()) - set(OTHER_LANE):
+        raise ValueError(f"unknown lanes {sorted(unknown)}: use inner or outer")
+    waiting = list(classification_order)
+    alone = [waiting.pop()] if len(waiting) % 2 else []
+    drawn = []  # best pair first
+    while waiting:
+        better = waiting.pop(0)
+        mate = next((s for s in waiting if _can_swap(lanes.get(better), lanes.get(s))), waiting[0])
+        waiting.remove(mate)
+        drawn.append(_in_lanes(better, mate, lanes))
+    if alone:
+        drawn.append(_in_lanes(alone[0], None, lanes))
+    return [(number, inner, outer) for number, (inner, outer) in enumerate(reversed(drawn), start=1)]
+
+
+def _can_swap(lane, mate_lane):
+    """Whether two skaters can both change lanes: not when they started in the same one."""
+    return lane is None or lane != mate_lane
+
+
+def _in_lanes(better, mate, lanes):
+    """(inner, outer) of a pair, as `propose_pairs` describes."""
+    if better in lanes:
+        lane = OTHER_LANE[lanes[better]]
+    elif mate in lanes:
+        lane = lanes[mate]
+    else:
+        lane = "outer"
+    return (better, mate) if lane == "inner" else (mate, better)
