@@ -314,7 +314,7 @@ def fanout(setup, spectators, sizes, repeats, trigger, urls, pids, wait_timeout,
     connected = 0
     for n in sizes:
         result = spectators.connect(urls, n - connected, timeout=max(60, n / 20))
-        connected += result["connected"]
+        connected = result["connected"]  # every live spectator of the pool
         if result["failed"]:
             log(f"  {setup}: {result['failed']} connections failed ({', '.join(result['errors'])})")
         time.sleep(1.0)
@@ -349,7 +349,7 @@ def fanout(setup, spectators, sizes, repeats, trigger, urls, pids, wait_timeout,
         }
         log(
             f"  {setup:<28} {connected:>5} clients: first {fmt(row['first_ms'])} ms, last {fmt(row['last_ms'])} ms"
-            f" (min {fmt(row['last_min_ms'])}, max {fmt(row['last_max_ms'])}), save answered {fmt(row['answered_ms'])} ms,"
+            f" (min {fmt(row['last_min_ms'])}, max {fmt(row['last_max_ms'])}), pushed {fmt(row['pushed_ms'])} ms, save answered {fmt(row['answered_ms'])} ms,"
             f" {per_client:.1f} KB/client, delivered {100 * row['delivered']:.0f}%, connect {result['seconds']:.1f} s"
         )
         rows.append(row)

@@ -1,3 +1,5 @@
+from urllib.parse import parse_qs
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
@@ -8,12 +10,13 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
     """Forwards a championship's rendered fragments to one browser; never renders per message."""
 
     async def connect(self):
-        self.group = live.group_name(self.scope["url_route"]["kwargs"]["slug"])
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        language = live.page_language(query.get("lang", [""])[0])
+        self.group = live.group_name(slug, language)
         # Join before reading the state: an update racing the connect is then sent after it.
         await self.channel_layer.group_add(self.group, self.channel_name)
-        html = await database_sync_to_async(live.current_fragments)(
-            self.scope["url_route"]["kwargs"]["slug"]
-        )
+        html = await database_sync_to_async(live.current_fragments)(slug, language)
         if html is None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.close(code=4404)

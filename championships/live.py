@@ -1,7 +1,7 @@
 """Live updates, one way: save -> on_commit -> recompute -> render once -> group_send.
 
-Every browser following a championship is in one group; a change is rendered once per
-championship whatever the number of browsers, and consumers only forward the HTML.
+Browsers following a championship are in one group per page language; a change is rendered
+once per language whatever the number of browsers, and consumers only forward the HTML.
 """
 
 import logging
@@ -21,16 +21,24 @@ from .standings import Standings
 logger = logging.getLogger(__name__)
 
 
-def group_name(slug):
-    return f"championship.{slug}"
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
 
 
-def render_fragments(championship):
+def group_name(slug, language):
+    return f"championship.{slug}.{language}"
+
+
+def page_language(code):
+    """The feed's language for a page's `lang`: one of LANGUAGES, else the site's."""
+    return code if code in LANGUAGES else settings.LANGUAGE_CODE
+
+
+def render_fragments(championship, language=settings.LANGUAGE_CODE):
     """Every live fragment of the championship as one HTML frame of `hx-swap-oob` elements.
 
-    Rendered in the site's language, never in the language of whoever saved.
+    Rendered in the page's language, never in the language of whoever saved.
     """
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language):
         return _render_fragments(championship)
 
 
@@ -48,15 +56,15 @@ def _render_fragments(championship):
     return "\n".join(parts)
 
 
-def current_fragments(slug):
+def current_fragments(slug, language=settings.LANGUAGE_CODE):
     """The frame a newly connected browser gets: cached per revision, so reconnect storms are cheap."""
     championship = Championship.objects.filter(slug=slug).first()
     if championship is None:
         return None
-    key = f"sprintboard:fragments:{championship.pk}:{championship.revision}"
+    key = f"sprintboard:fragments:{championship.pk}:{championship.revision}:{language}"
     html = cache.get(key)
     if html is None:
-        html = render_fragments(championship)
+        html = render_fragments(championship, language)
         cache.set(key, html, timeout=3600)
     return html
 
@@ -76,10 +84,11 @@ def broadcast(championship_id):
             return  # deleted since
         if _last_broadcast.get(championship_id) == championship.revision:
             return  # several saves in one transaction: one push is enough
-        html = current_fragments(championship.slug)
-        async_to_sync(get_channel_layer().group_send)(
-            group_name(championship.slug), {"type": "championship.update", "html": html}
-        )
+        for language in LANGUAGES:
+            html = current_fragments(championship.slug, language)
+            async_to_sync(get_channel_layer().group_send)(
+                group_name(championship.slug, language), {"type": "championship.update", "html": html}
+            )
         _last_broadcast[championship_id] = championship.revision
     except Exception:
         logger.exception("live update of championship %s failed; the save stands", championship_id)

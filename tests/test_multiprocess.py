@@ -177,6 +177,8 @@ def test_a_result_entered_by_another_process_reaches_an_idle_spectator(env, daph
                             f"no frame with Kok's 148.100 within {PUSH_TIMEOUT} s of enter_result "
                             f"({len(received)} other frame(s) received)"
                         )
+                    except (websockets.ConnectionClosed, OSError) as error:
+                        pytest.fail(f"the server dropped the idle spectator: {error!r}")
                     received.append(frame)
                     if "148.100" in frame:
                         assert "148.100" in kok_row(frame)

@@ -1,10 +1,13 @@
+import json
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from championships.scoring import (
+    OTHER_LANE,
     Cell,
     Distance,
     Placing,
@@ -12,6 +15,7 @@ from championships.scoring import (
     classify,
     normalise_status,
     points,
+    propose_pairs,
     qualify_for_final,
     rank_distance,
     record_badges,
@@ -519,3 +523,165 @@ def test_a_withdrawn_skater_is_replaced_by_the_next_eligible():
 def test_default_eight_places():
     skaters = [f"S{i}" for i in range(1, 13)]
     assert qualify_for_final(skaters, skaters) == skaters[:8]
+
+
+# Allround totals and deficits
+
+
+def allround(distances, times):
+    return [
+        Result(skater, distance.order, parse_time(text))
+        for skater, texts in times.items()
+        for distance, text in zip(distances, texts)
+    ]
+
+
+def test_womens_allround_total_and_deficits_in_seconds_on_the_next_distance():
+    results = allround(ALLROUND_WOMEN, {
+        # 38.500 + 241.23/6 = 40.205 + 116.89/3 = 38.96333 -> 38.963 + 415.55/10 = 41.555 = 159.223
+        "W": ("38.50", "4:01.23", "1:56.89", "6:55.55"),
+        # 38.930 + 240.00/6 = 40.000 + 117.50/3 = 39.16666 -> 39.166 + 410.00/10 = 41.000 = 159.096
+        "V": ("38.93", "4:00.00", "1:57.50", "6:50.00"),
+    })
+    w = classify(ALLROUND_WOMEN, ["W", "V"], results).rows[1]
+    assert [cell.points for cell in w.cells] == [D("38.500"), D("40.205"), D("38.963"), D("41.555")]
+    assert (w.skater, w.points, w.behind_leader, w.change) == ("W", D("159.223"), D("0.127"), -1)
+    # After the 500 m: 0.430 points = 0.430 x 6 = 2.58 s on the 3000 m.
+    v = classify(ALLROUND_WOMEN, ["W", "V"], results, after=1).rows[1]
+    assert (v.skater, v.behind_leader, v.behind_leader_seconds) == ("V", D("0.430"), D("2.58"))
+    # After the 3000 m: 78.930 - 78.705 = 0.225 points, x 3 = 0.675 s on the 1500 m, rounded up.
+    v = classify(ALLROUND_WOMEN, ["W", "V"], results, after=2).rows[1]
+    assert (v.behind_leader, v.behind_leader_seconds) == (D("0.225"), D("0.68"))
+    # After the 1500 m: 118.096 - 117.668 = 0.428 points, x 10 = 4.28 s on the 5000 m.
+    v = classify(ALLROUND_WOMEN, ["W", "V"], results, after=3).rows[1]
+    assert (v.behind_leader, v.behind_leader_seconds) == (D("0.428"), D("4.28"))
+
+
+def test_mens_allround_deficit_in_seconds_on_the_10000m():
+    results = allround(ALLROUND_MEN[:3], {
+        "Stolz": ("34.10", "6:14.76", "1:41.78"),  # 34.100 + 37.476 + 33.926 = 105.502
+        "M2": ("34.50", "6:10.00", "1:42.55"),  # 34.500 + 37.000 + 102.55/3 = 34.183 = 105.683
+        "M3": ("35.00", "6:20.00", "1:43.01"),  # 35.000 + 38.000 + 103.01/3 = 34.336 = 107.336
+    })
+    classification = classify(ALLROUND_MEN, ["M3", "M2", "Stolz"], results)
+    assert classification.next_distance == Distance(4, 10000)
+    assert [(r.skater, r.points, r.behind_leader, r.behind_leader_seconds) for r in classification.rows] == [
+        ("Stolz", D("105.502"), None, None),
+        ("M2", D("105.683"), D("0.181"), D("3.62")),  # x 20
+        ("M3", D("107.336"), D("1.834"), D("36.68")),
+    ]
+
+
+# A cut before the last distance of a sprint (RULES.md: none by default)
+
+
+def test_a_sprint_has_no_cut_by_default():
+    results = world_sprint_2024()
+    for after in (1, 2, 3, 4):
+        classification = classify(SPRINT, SKATERS_2024, results, after=after)
+        assert classification == classify(SPRINT, SKATERS_2024, results, after=after, final_places=None)
+        assert classification.qualified == ()
+        assert all(row.qualification is None for row in classification.rows)
+    assert [row.skater for row in classify(SPRINT, SKATERS_2024, results).rows if row.classified] == [
+        "Takagi", "Kok", "Leerdam", "Jackson", "Goetz", "Herzog", "Tian", "Kim", "Smeding"
+    ]
+
+
+def test_a_cut_of_eight_in_the_world_sprint_2024():
+    # Top 8 after three distances: Takagi, Kok, Leerdam, Jackson, Herzog, Goetz, Kim, Tian. The
+    # longest distance before the last is the 1000 m #1: Takagi, Leerdam, Kok, Goetz, Grevelt
+    # (75.02), Tian, Herzog, Jackson, Smeding, Kim (77.35). In both top 8: seven. The last place:
+    # Grevelt (better rank 5, on the 1000 m) before Kim (7, classification) and Smeding (9).
+    results = world_sprint_2024()
+    finalists = ("Takagi", "Kok", "Leerdam", "Jackson", "Herzog", "Goetz", "Tian", "Grevelt")
+    after_3 = classify(SPRINT, SKATERS_2024, results, after=3, final_places=8)
+    assert after_3.qualified == finalists
+    assert [(r.rank, r.skater, r.qualification) for r in after_3.rows[6:]] == [
+        (7, "Kim", "NQ"), (8, "Tian", "Q"), (9, "Grevelt", "Q"), (10, "Smeding", "NQ")
+    ]
+    # Kim's result on the last 1000 m is shown but not counted; Grevelt, a finalist, was disqualified:
+    # NC, so seven finalists rank before the skaters who did not qualify.
+    final = classify(SPRINT, SKATERS_2024, results, final_places=8)
+    assert final.qualified == finalists
+    assert [(r.rank, r.skater, r.status, r.points, r.change, r.qualification) for r in final.rows[5:]] == [
+        (6, "Herzog", None, D("150.285"), -1, "Q"),
+        (7, "Tian", None, D("151.040"), 1, "Q"),
+        (8, "Kim", "NQ", D("113.145"), -1, "NQ"),
+        (9, "Smeding", "NQ", D("113.995"), 1, "NQ"),
+        (None, "Grevelt", "NC", None, None, "Q"),
+    ]
+    kim = row_of(final, "Kim")
+    assert kim.classified and kim.behind_leader is kim.behind_previous is kim.behind_leader_seconds is None
+    assert kim.cells[3].time == D("76.95")
+
+
+# Pairs and lanes
+
+
+SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "wk-sprint-2024-women.json"
+SEED = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+
+
+def seed_lanes(distance):
+    """Each skater's lane on a distance of the seed championship, by the short names used here."""
+    short = {s["name"]: next(n for n in SKATERS_2024 if n in s["name"].split()) for s in SEED["skaters"]}
+    return {
+        short[pair[lane]]: lane
+        for pair in SEED["pairs"]
+        if pair["distance"] == distance
+        for lane in ("inner", "outer")
+    }
+
+
+# Two by two from the back would pair skaters who started in the same lane (Kim and Smeding, Grevelt
+# and Tian on the first 500 m; Leerdam and Jackson on the first 1000 m): each is paired with the
+# next one from the other lane instead.
+@pytest.mark.parametrize(
+    "distance, earlier, pairs",
+    [
+        (3, 1, [(1, "Tian", "Smeding"), (2, "Grevelt", "Kim"), (3, "Herzog", "Jackson"),
+                (4, "Goetz", "Leerdam"), (5, "Takagi", "Kok")]),
+        (4, 2, [(1, "Smeding", "Grevelt"), (2, "Tian", "Kim"), (3, "Goetz", "Jackson"),
+                (4, "Herzog", "Leerdam"), (5, "Kok", "Takagi")]),
+    ],
+)
+def test_the_second_500m_and_1000m_start_in_the_other_lane(distance, earlier, pairs):
+    order = [r.skater for r in classify(SPRINT, SKATERS_2024, world_sprint_2024(), after=distance - 1).rows]
+    before = seed_lanes(earlier)
+    assert len(before) == 10
+    proposed = propose_pairs(order, before)
+    assert proposed == pairs
+    now = {inner: "inner" for _, inner, _ in proposed} | {outer: "outer" for _, _, outer in proposed}
+    assert now == {skater: OTHER_LANE[lane] for skater, lane in before.items()}
+
+
+def test_pairs_from_the_back_better_classified_outer_without_known_lanes():
+    assert propose_pairs(["A", "B", "C", "D", "E"]) == [(1, None, "E"), (2, "D", "C"), (3, "B", "A")]
+    assert propose_pairs(["A", "B"]) == [(1, "B", "A")]
+    assert propose_pairs(["A"]) == [(1, None, "A")]
+    assert propose_pairs([]) == []
+
+
+def test_pairs_mix_the_lanes_skated_before():
+    lanes = {"A": "inner", "B": "inner", "C": "outer", "D": "outer"}
+    # Two by two would pair A and B, both inner before: A skates with C instead.
+    assert propose_pairs(["A", "B", "C", "D"], lanes) == [(1, "D", "B"), (2, "C", "A")]
+
+
+def test_lanes_stay_only_when_the_field_started_unevenly():
+    lanes = {"A": "inner", "B": "inner", "C": "inner", "D": "outer"}
+    # A takes D, the only one from the outer lane. B and C both started inner: B, the better
+    # classified, changes lanes; C keeps hers.
+    assert propose_pairs(["A", "B", "C", "D"], lanes) == [(1, "C", "B"), (2, "D", "A")]
+
+
+def test_lanes_of_skaters_without_an_earlier_lane():
+    # A lone skater still changes lanes; one without a lane takes the lane her pair-mate leaves.
+    assert propose_pairs(["A", "B", "C"], {"C": "outer"}) == [(1, "C", None), (2, "B", "A")]
+    assert propose_pairs(["A", "B"], {"B": "outer"}) == [(1, "B", "A")]
+    assert propose_pairs(["A", "B"], {"B": "inner"}) == [(1, "A", "B")]
+
+
+def test_unknown_lanes_are_refused():
+    with pytest.raises(ValueError, match=r"unknown lanes \['red'\]: use inner or outer"):
+        propose_pairs(["A", "B"], {"A": "red"})
