@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from .draw import DrawError, propose_start_list
 from .forms import PairEntryForm, ResultForm
 from .models import Championship, Distance, Record, Result, Skater, Start, Venue
 from .times import format_time
@@ -55,6 +56,24 @@ class DistanceAdmin(admin.ModelAdmin):
     list_display = ["__str__", "championship", "date", "enter_times"]
     list_filter = ["championship"]
     inlines = [StartInline]
+    actions = ["propose_start_list"]
+
+    @admin.action(description="Propose the start list from the classification", permissions=["draw"])
+    def propose_start_list(self, request, queryset):
+        for distance in queryset.select_related("championship"):
+            try:
+                starts = propose_start_list(distance)
+            except DrawError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"{distance}: {len(starts)} skaters drawn in pairs. Check and edit before the start.",
+                    messages.SUCCESS,
+                )
+
+    def has_draw_permission(self, request):
+        return request.user.has_perm("championships.add_start")
 
     @admin.display(description="Times")
     def enter_times(self, distance):

@@ -25,7 +25,9 @@ COUNTRY = re.compile(r"^[A-Z]{3}$")
 
 # Fields this version understands; anything else is carried along in `extra`.
 TOP_FIELDS = {"format", "version", "name", "slug", "kind", "venue", "distances", "skaters",
-              "pairs", "results", "records"}
+              "pairs", "results", "records", "final_places"}
+# Skaters in the last distance when the file does not say (RULES.md: allround best 8, sprint all).
+DEFAULT_FINAL_PLACES = {"allround": 8}
 SKATER_FIELDS = {"name", "country", "pb"}
 RESULT_FIELDS = {"distance", "skater", "time", "status", "splits", "note"}
 VENUE_FIELDS = {"name", "city", "country"}
@@ -129,6 +131,9 @@ class _Checker:
         kind = self.require(data, "$", "kind")
         if kind is not None and kind not in KINDS:
             self.problem("$.kind", f"unknown kind {kind!r}: use sprint, allround or custom")
+        places = data.get("final_places")
+        if places is not None and (isinstance(places, bool) or not isinstance(places, int) or places < 1):
+            self.problem("$.final_places", f"must be a whole number of skaters (such as 8), not {places!r}")
         self.check_venue(data.get("venue"))
         self.check_distances(self.items(data, "distances", required=True))
         self.check_skaters(self.items(data, "skaters", required=True))
@@ -349,6 +354,7 @@ def load(data, slug=None, replace=False, results_until=None):
             slug=slug,
             kind=data["kind"],
             venue=venue,
+            final_places=data.get("final_places", DEFAULT_FINAL_PLACES.get(data["kind"])),
             extra={k: v for k, v in data.items() if k not in TOP_FIELDS},
         )
         distances = {
@@ -401,6 +407,8 @@ def dump(championship):
     """The championship as a championship file (a dict ready for json.dump)."""
     data = {"format": FORMAT, "version": VERSION, "name": championship.name,
             "slug": championship.slug, "kind": championship.kind}
+    if championship.final_places != DEFAULT_FINAL_PLACES.get(championship.kind):
+        data["final_places"] = championship.final_places
     if championship.venue:
         v = championship.venue
         data["venue"] = {"name": v.name, "city": v.city, "country": v.country} | v.extra

@@ -31,18 +31,45 @@ class RaceTimeField(forms.CharField):
             raise ValidationError(str(error), code="invalid_time")
 
 
+class SplitsField(forms.CharField):
+    """Passing times in order, separated by spaces or semicolons: "17.85 44.20 1:11.04"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "passing times in order, separated by spaces, e.g. 17.85 44.20")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return " ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        value = super().to_python(value) or ""
+        splits = []
+        for word in value.replace(";", " ").split():
+            try:
+                splits.append(format_time(parse_time(word)))
+            except TimeFormatError as error:
+                raise ValidationError(str(error), code="invalid_time")
+        if [parse_time(t) for t in splits] != sorted(parse_time(t) for t in splits):
+            raise ValidationError("Passing times must grow from one split to the next.", code="order")
+        return splits
+
+
 class ResultForm(forms.ModelForm):
     time = RaceTimeField(required=False)
+    splits = SplitsField(required=False)
 
     class Meta:
         model = Result
-        fields = ["distance", "skater", "time", "status", "note"]
+        fields = ["distance", "skater", "time", "status", "splits", "note"]
 
     def clean(self):
         cleaned = super().clean()
         distance, skater = cleaned.get("distance"), cleaned.get("skater")
         if not cleaned.get("time") and not cleaned.get("status") and "time" not in self.errors:
             raise ValidationError("Enter a time or a status (DQ, DNS, DNF, WDR).", code="empty")
+        splits, time = cleaned.get("splits"), cleaned.get("time")
+        if splits and time and parse_time(splits[-1]) >= time:
+            self.add_error("splits", "The last passing time must be below the finish time.")
         if distance and skater:
             if skater.championship_id != distance.championship_id:
                 raise ValidationError(
@@ -95,6 +122,7 @@ def result_form(distance, skater, time=None, status=None, note=None):
         "skater": skater.pk,
         "time": format_time(time) if time is not None else "",
         "status": status or "",
+        "splits": " ".join(instance.splits) if instance else "",
         "note": note if note is not None else (instance.note if instance else ""),
     }
     return ResultForm(data=data, instance=instance)

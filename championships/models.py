@@ -30,6 +30,12 @@ class Championship(models.Model):
         "Venue", null=True, blank=True, on_delete=models.PROTECT, related_name="championships"
     )
     created = models.DateTimeField(auto_now_add=True)
+    # Only the best N skate the last distance (allround: 8); None: everyone classified skates it.
+    final_places = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many skaters qualify for the last distance (allround: 8). Empty: no cut.",
+    )
     # Increases with every change of results or start lists: clients and caches key on it.
     revision = models.PositiveIntegerField(default=0, editable=False)
     # Fields of the championship file this version does not use, kept for a faithful dump.

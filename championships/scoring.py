@@ -260,8 +260,11 @@ def classify(
 
 
 def _qualify(distances, results, ranked_before_final, places):
-    """The finalists: `qualify_for_final` on the classification before the last distance (ranked)
-    and the result list of the longest distance before it (of equal metres the later one)."""
+    """The finalists by `qualify_for_final`, from the ranked classification before the last distance.
+
+    The other list is the result list of the longest distance before it (of equal metres the later
+    one) as published: a skater who is not classified still holds her place on it.
+    """
     before_final, final = distances[:-1], distances[-1]
     longest = max(before_final, key=operator.attrgetter("meters", "order"))
     placings = rank_distance(_results_on(results, longest.order), longest.meters)

@@ -38,6 +38,7 @@ class Row:
     behind_previous: Decimal | None
     change: int | None
     cells: tuple[Cell, ...]
+    qualification: str | None = None  # "Q" / "NQ" for the last distance, where there is a cut
     # For a skater still to skate the distance under way: the slowest times that take the lead
     # and a podium place from those who have skated it.
     to_lead: Decimal | None = None
@@ -176,6 +177,7 @@ class Standings:
             list(self.skaters),
             self.scoring_results,
             after=self.requested_after,
+            final_places=self.championship.final_places,
         )
 
     def distance(self, order):
@@ -184,13 +186,18 @@ class Standings:
     def ranks_after(self, order):
         """Each classified skater's place after distance `order`."""
         classification = scoring.classify(
-            self.scoring_distances, list(self.skaters), self.scoring_results, after=order
+            self.scoring_distances,
+            list(self.skaters),
+            self.scoring_results,
+            after=order,
+            final_places=self.championship.final_places,
         )
         return {row.skater: row.rank for row in classification.rows if row.rank is not None}
 
     @cached_property
     def rows(self):
-        classified = [row for row in self.classification.rows if row.classified]
+        # Targets are those who skated the distance: not the NQ rows ranked on fewer distances.
+        classified = [row for row in self.classification.rows if row.classified and not row.status]
         targets = {"to_lead": classified[:1], "to_podium": classified[2:3]}
         return [self._row(row, targets) for row in self.classification.rows]
 
@@ -231,6 +238,7 @@ class Standings:
             behind_previous=row.behind_previous,
             change=row.change,
             cells=cells,
+            qualification=row.qualification,
             **self._chase(row, targets),
         )
 
