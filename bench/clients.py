@@ -30,13 +30,16 @@ MAX_CLIENTS = 10_000
 REVISION = re.compile(rb'data-revision="(\d+)"')
 
 
-def revision_of(payload):
-    # The `updated` fragment comes last in the frame: search its tail first.
-    match = REVISION.search(payload, max(0, len(payload) - 400)) or REVISION.search(payload)
-    return int(match.group(1)) if match else -1
+# Every spectator reads into this one buffer: callbacks run one at a time, and each one
+# consumes what was read before returning, so nothing is copied but a frame's last bytes.
+_SHARED = bytearray(256 * 1024)
+_VIEW = memoryview(_SHARED)
+TAIL = 512  # the data-revision attribute sits in the frame's last fragment, within these bytes
 
 
-class Spectator(asyncio.Protocol):
+class Spectator(asyncio.BufferedProtocol):
+    """One browser: handshake, then a streaming frame parser that keeps only each message's tail."""
+
     def __init__(self, pool, host, port, path, origin):
         self.pool = pool
         self.request = (
@@ -45,9 +48,14 @@ class Spectator(asyncio.Protocol):
             f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n"
         ).encode()
         self.transport = None
-        self.handshaken = False
-        self.buffer = bytearray()
-        self.fragments = []
+        self.handshake = bytearray()  # until the 101 response is complete; then None
+        self.head = bytearray()  # the frame header being read
+        self.remaining = None  # payload bytes still to come of the current frame (None: in a header)
+        self.opcode = 0
+        self.fin = True
+        self.tail = b""  # last TAIL bytes of the current data message
+        self.control = b""  # payload of the current control frame
+        self.size = 0  # bytes of the current data message
         self.first_frame = asyncio.get_running_loop().create_future()
         self.revision = -1
         self.arrived = None  # time of the first frame newer than pool.armed_revision
@@ -64,59 +72,77 @@ class Spectator(asyncio.Protocol):
             self.first_frame.set_exception(ConnectionError(f"closed before the first frame ({exc})"))
         self.pool.lost(self)
 
-    def data_received(self, data):
+    def get_buffer(self, sizehint):
+        return _SHARED
+
+    def buffer_updated(self, nbytes):
         now = time.monotonic()
-        self.buffer += data
-        if not self.handshaken:
-            end = self.buffer.find(b"\r\n\r\n")
+        data = _VIEW[:nbytes]
+        if self.handshake is not None:
+            self.handshake += data
+            end = self.handshake.find(b"\r\n\r\n")
             if end < 0:
                 return
-            status = bytes(self.buffer[: self.buffer.find(b"\r\n")])
+            status = bytes(self.handshake[: self.handshake.find(b"\r\n")])
             if b" 101 " not in status:
                 if not self.first_frame.done():
                     self.first_frame.set_exception(ConnectionError(status.decode(errors="replace")))
                 self.transport.abort()
                 return
-            del self.buffer[: end + 4]
-            self.handshaken = True
-        self.parse(now)
+            data = memoryview(bytes(self.handshake[end + 4 :]))
+            self.handshake = None
+        self.feed(data, now)
 
-    def parse(self, now):
-        buf = self.buffer
-        while len(buf) >= 2:
-            length = buf[1] & 0x7F
-            offset = 2
-            if length == 126:
-                if len(buf) < 4:
+    def feed(self, data, now):
+        pos, n = 0, len(data)
+        while pos < n or (self.remaining == 0):
+            if self.remaining is None:  # header
+                need = 2
+                if len(self.head) >= 2:
+                    short = self.head[1] & 0x7F
+                    need = 4 if short == 126 else 10 if short == 127 else 2
+                if len(self.head) < need:
+                    take = min(need - len(self.head), n - pos)
+                    self.head += data[pos : pos + take]
+                    pos += take
+                    continue
+                short = self.head[1] & 0x7F
+                length = (
+                    struct.unpack_from("!H", self.head, 2)[0] if short == 126
+                    else struct.unpack_from("!Q", self.head, 2)[0] if short == 127 else short
+                )
+                self.opcode, self.fin = self.head[0] & 0x0F, bool(self.head[0] & 0x80)
+                self.head = bytearray()
+                self.remaining = length
+                if self.opcode >= 0x8:
+                    self.control = b""
+                elif self.opcode != 0x0:  # a new data message
+                    self.tail, self.size = b"", 0
+            elif self.remaining > 0:  # payload
+                take = min(self.remaining, n - pos)
+                chunk = data[pos : pos + take]
+                if self.opcode >= 0x8:
+                    self.control += chunk
+                else:
+                    self.size += take
+                    self.tail = bytes(chunk[-TAIL:]) if take >= TAIL else (self.tail + chunk)[-TAIL:]
+                self.remaining -= take
+                pos += take
+            else:  # a frame is complete
+                self.remaining = None
+                if self.opcode == 0x9:  # ping: answer with a masked pong
+                    self.send(0xA, self.control)
+                elif self.opcode == 0x8:
+                    self.transport.close()
                     return
-                (length,) = struct.unpack_from("!H", buf, 2)
-                offset = 4
-            elif length == 127:
-                if len(buf) < 10:
-                    return
-                (length,) = struct.unpack_from("!Q", buf, 2)
-                offset = 10
-            if len(buf) < offset + length:
-                return
-            opcode, fin = buf[0] & 0x0F, buf[0] & 0x80
-            payload = bytes(buf[offset : offset + length])
-            del buf[: offset + length]
-            if opcode == 0x9:  # ping: answer with a masked pong
-                self.send(0xA, payload)
-            elif opcode == 0x8:
-                self.transport.close()
-                return
-            elif opcode in (0x0, 0x1, 0x2):
-                self.fragments.append(payload)
-                if fin:
-                    message = b"".join(self.fragments) if len(self.fragments) > 1 else payload
-                    self.fragments = []
-                    self.message(message, now)
+                elif self.opcode < 0x8 and self.fin:
+                    self.message(self.tail, self.size, now)
 
-    def message(self, payload, now):
-        revision = revision_of(payload)
+    def message(self, tail, size, now):
+        match = REVISION.search(tail)
+        revision = int(match.group(1)) if match else -1
         self.revision = max(self.revision, revision)
-        self.frame_bytes = len(payload)
+        self.frame_bytes = size
         if not self.first_frame.done():
             self.first_frame.set_result(revision)
         elif self.arrived is None and revision > self.pool.armed_revision:

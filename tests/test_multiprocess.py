@@ -125,13 +125,12 @@ def env(tmp_path, redis_port):
         PYTHONUNBUFFERED="1",
     )
     manage(environment, "migrate", "--no-input")
-    demo = manage(environment, "demo")  # the seed with the final 1000 m held back
-    assert "up to distance 3" in demo.stdout, demo.stdout
     return environment
 
 
 @pytest.fixture
 def daphne_port(env, tmp_path):
+    """daphne serving the demo championship (the seed with the final 1000 m held back)."""
     port = free_port()
     log = tmp_path / "daphne.log"
     with open(log, "w") as out:
@@ -140,6 +139,9 @@ def daphne_port(env, tmp_path):
             cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     try:
+        # Loaded while daphne starts (it reads the database per connection, not at start-up).
+        demo = manage(env, "demo")
+        assert "up to distance 3" in demo.stdout, demo.stdout
         wait_for_port(port, process, "daphne", log)
         yield port
     finally:
