@@ -14,9 +14,19 @@ OFFICIAL_PERMISSIONS = {
 }
 
 
+def ensure_officials_group(Group, Permission):
+    """The group with exactly its permissions; takes the models so a migration can call it too."""
+    group, _ = Group.objects.get_or_create(name=OFFICIALS_GROUP)
+    codenames = [f"{action}_{model}" for model, actions in OFFICIAL_PERMISSIONS.items() for action in actions]
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="championships", codename__in=codenames)
+    )
+    return group
+
+
 def ensure_official(username="official"):
     """A staff login in the Officials group with a fresh password; returns (username, password)."""
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import Group, Permission, User
 
     password = secrets.token_urlsafe(9)
     user, _ = User.objects.get_or_create(username=username)
@@ -24,5 +34,5 @@ def ensure_official(username="official"):
     user.is_superuser = False
     user.set_password(password)
     user.save()
-    user.groups.add(Group.objects.get(name=OFFICIALS_GROUP))
+    user.groups.add(ensure_officials_group(Group, Permission))
     return username, password

@@ -13,12 +13,15 @@ Playwright drives Debian's Chromium (`/usr/bin/chromium`); `playwright install` 
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
+from asgiref.sync import SyncToAsync
 from channels.testing import ChannelsLiveServerTestCase
+from daphne.testing import DaphneProcess
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -47,10 +50,23 @@ LIVE_TIMEOUT_MS = 5_000  # "within a few seconds"
 PAGE_TIMEOUT_MS = 15_000
 
 
+class DaphneProcessWithFreshThreads(DaphneProcess):
+    """ChannelsLiveServerTestCase forks daphne from the test process. Threads do not survive a
+    fork, but thread pools do: after any earlier async test (database_sync_to_async), asgiref's
+    one-thread executor for thread-sensitive calls is copied into the child without its worker
+    thread, so the child's WebSocket consumers wait forever for their database calls (and the
+    page shows "reconnecting"). Give the child a pool of its own before it serves."""
+
+    def run(self):
+        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+        super().run()
+
+
 @pytest.mark.slow
 class LiveStandingsInTheBrowserTests(ChannelsLiveServerTestCase):
     host = "127.0.0.1"  # all traffic on 127.0.0.1 (the default, localhost, may resolve to ::1 first)
     serve_static = True
+    ProtocolServerProcess = DaphneProcessWithFreshThreads
 
     @classmethod
     def setUpClass(cls):

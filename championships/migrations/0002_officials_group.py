@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from championships.officials import OFFICIAL_PERMISSIONS, OFFICIALS_GROUP
+from championships.officials import OFFICIALS_GROUP, ensure_officials_group
 
 
 def create_officials_group(apps, schema_editor):
@@ -10,13 +10,7 @@ def create_officials_group(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=OFFICIALS_GROUP)
-    codenames = [f"{action}_{model}" for model, actions in OFFICIAL_PERMISSIONS.items() for action in actions]
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="championships", codename__in=codenames)
-    )
+    ensure_officials_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_officials_group(apps, schema_editor):
