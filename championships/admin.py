@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from . import live
 from .draw import DrawError, propose_start_list
 from .forms import PairEntryForm, ResultForm
 from .models import Championship, Distance, Record, Result, Skater, Start, Venue
@@ -53,10 +55,45 @@ class StartInline(admin.TabularInline):
 
 @admin.register(Distance)
 class DistanceAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "championship", "date", "enter_times"]
-    list_filter = ["championship"]
+    list_display = ["__str__", "championship", "date", "official", "enter_times"]
+    list_filter = ["championship", "official"]
+    # Editable in the list by those who may change distances; officials use the actions below.
+    list_editable = ["official"]
     inlines = [StartInline]
-    actions = ["propose_start_list"]
+    actions = ["propose_start_list", "mark_official", "mark_provisional"]
+
+    @admin.action(description="Mark the results official", permissions=["mark_official"])
+    def mark_official(self, request, queryset):
+        self._set_official(request, queryset, True)
+
+    @admin.action(description="Mark the results provisional again", permissions=["mark_official"])
+    def mark_provisional(self, request, queryset):
+        self._set_official(request, queryset, False)
+
+    def has_mark_official_permission(self, request):
+        # Whoever may correct results may declare them official (the Officials group).
+        return request.user.has_perm("championships.change_result")
+
+    def _set_official(self, request, queryset, official):
+        """Set `official` on the chosen distances and push the change to every open page."""
+        with transaction.atomic():
+            changed = list(queryset.exclude(official=official).select_related("championship"))
+            Distance.objects.filter(pk__in=[d.pk for d in changed]).update(official=official)
+            for distance in changed:
+                self.log_change(request, distance, [{"changed": {"fields": ["official"]}}])
+            for championship_id in sorted({d.championship_id for d in changed}):
+                live.championship_changed(championship_id)
+        word = "official" if official else "provisional"
+        if changed:
+            names = ", ".join(f"{d.championship}: {d}" for d in changed)
+            self.message_user(request, f"Marked {word}: {names}.", messages.SUCCESS)
+        else:
+            self.message_user(request, f"The chosen distances were already {word}.", messages.INFO)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "official" in form.changed_data:
+            live.championship_changed(obj.championship_id)
 
     @admin.action(description="Propose the start list from the classification", permissions=["draw"])
     def propose_start_list(self, request, queryset):

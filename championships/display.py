@@ -1,6 +1,8 @@
 """How numbers are written: points with 3 decimals, seconds and times with 2 (RULES.md, CONTRACT.md).
 
-The JSON feed writes the English form; pages use the decimal mark of their language.
+The JSON feed and CSV files write the English form (37.07, 1:13.32, 111.315); pages use the form
+of their language: Dutch writes a decimal comma and, in times, a period between minutes and
+seconds (37,07, 1.13,32, 111,315).
 """
 
 from .times import format_time
@@ -15,4 +17,10 @@ def seconds_text(value, decimal_mark="."):
 
 
 def time_text(value, decimal_mark="."):
-    return None if value is None else format_time(value, decimal_mark=decimal_mark)
+    """"1:13.32" in English; with the decimal comma the Dutch "1.13,32" (and "37,07")."""
+    if value is None:
+        return None
+    text = format_time(value, decimal_mark=decimal_mark)
+    if decimal_mark == ",":
+        text = text.replace(":", ".")
+    return text

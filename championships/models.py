@@ -105,6 +105,10 @@ class Distance(models.Model):
     order = models.PositiveSmallIntegerField()
     meters = models.PositiveIntegerField(choices=METERS_CHOICES)
     date = models.DateField(null=True, blank=True)
+    # The referee has confirmed the distance's results; until then they are provisional.
+    official = models.BooleanField(
+        default=False, help_text="The results of this distance are official (no longer provisional)."
+    )
     extra = models.JSONField(default=dict, blank=True, editable=False)
     # Carried-along fields of the file's pairs, by pair number: {"5": {"remark": ...}}.
     pair_extra = models.JSONField(default=dict, blank=True, editable=False)

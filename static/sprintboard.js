@@ -1,18 +1,68 @@
-// Connection indicator for pages that follow a championship live (htmx 4 hx-ws events).
+// Connection indicator for pages that follow a championship live (htmx 4 hx-ws events). The
+// words come from the page (data-text-*), in its language.
 (function () {
-  function show(state, text) {
+  function show(state) {
     document.querySelectorAll(".connection").forEach(function (el) {
+      var key = state === "live" ? "textLive" : "textReconnecting";
       el.dataset.state = state;
-      el.textContent = text;
+      el.textContent = el.dataset[key] || (state === "live" ? "live" : "reconnecting…");
     });
   }
-  document.addEventListener("htmx:ws:after:connection", function () { show("live", "live"); });
-  document.addEventListener("htmx:ws:close", function () { show("reconnecting", "reconnecting…"); });
-  document.addEventListener("htmx:ws:error", function () { show("reconnecting", "reconnecting…"); });
+  document.addEventListener("htmx:ws:after:connection", function () { show("live"); });
+  document.addEventListener("htmx:ws:close", function () { show("reconnecting"); });
+  document.addEventListener("htmx:ws:error", function () { show("reconnecting"); });
 })();
 
-// Head-to-head: choosing a skater shows the comparison at once.
-document.addEventListener("change", function (event) {
-  var form = event.target.closest && event.target.closest("form.pick");
-  if (form) form.requestSubmit();
-});
+// Head-to-head: choosing a skater with the mouse or a finger shows the comparison at once. With
+// the keyboard, arrowing through a list must not reload the page at every step: Enter (or the
+// Compare button) submits.
+(function () {
+  var byKeyboard = false;
+  document.addEventListener("keydown", function (event) {
+    byKeyboard = true;
+    var select = event.target.closest && event.target.closest("form.pick select");
+    if (select && event.key === "Enter") {
+      event.preventDefault();
+      select.form.requestSubmit();
+    }
+  });
+  document.addEventListener("pointerdown", function () { byKeyboard = false; });
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("form.pick");
+    if (form && !byKeyboard) form.requestSubmit();
+  });
+})();
+
+// TV mode (/<slug>/tv/): the classification and the distance on the ice in turn, every ~15 s.
+// The panels are only shown and hidden; their contents are swapped live by the WebSocket
+// fragments like on every page. Which distance is on the ice comes with the live classification
+// (data-current-distance), so the board follows the championship without a reload.
+(function () {
+  var board = document.querySelector("[data-tv-rotate]");
+  if (!board) return;
+  var period = parseInt(board.dataset.tvRotate, 10) || 15000;
+  var showing = "classification";
+
+  function currentDistance() {
+    var classification = document.getElementById("classification");
+    return classification ? classification.dataset.currentDistance : "";
+  }
+
+  function show(which) {
+    var order = currentDistance();
+    var found = false;
+    board.querySelectorAll(".tv-panel").forEach(function (panel) {
+      var on = which === "classification"
+        ? panel.dataset.panel === "classification"
+        : panel.dataset.panel === "distance" && panel.dataset.order === order;
+      panel.hidden = !on;
+      found = found || on;
+    });
+    if (!found && which !== "classification") show("classification");
+    else showing = which;
+  }
+
+  window.setInterval(function () {
+    show(showing === "classification" && currentDistance() ? "distance" : "classification");
+  }, period);
+})();

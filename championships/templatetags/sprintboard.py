@@ -1,9 +1,12 @@
-"""Template filters writing points, seconds and times in the page's language (37.07 / 37,07)."""
+"""Template filters writing points, seconds and times in the page's language (37.07 / 37,07,
+1:13.32 / 1.13,32), and what the pages derive from a `Standings`: provisional or official, the
+distance on the ice, the days, and the charts' coordinates."""
 
 from django import template
 from django.utils.translation import get_language
 
-from .. import display
+from .. import charts, display
+from ..times import TimeFormatError, parse_time
 
 register = template.Library()
 
@@ -28,6 +31,17 @@ def racetime(value):
 
 
 @register.filter
+def splittime(value):
+    """A passing time as stored ("17.85", "1:05.32") in the page's language."""
+    if not value:
+        return "–"
+    try:
+        return display.time_text(parse_time(str(value)), _mark())
+    except TimeFormatError:
+        return str(value)
+
+
+@register.filter
 def change_arrow(change):
     """Places gained since the previous distance, as text a screen reader can say too."""
     if change is None:
@@ -37,3 +51,36 @@ def change_arrow(change):
     if change < 0:
         return f"▼{-change}"
     return "="
+
+
+@register.filter
+def is_official(standings):
+    """The classification is official when every distance it is made of has official results."""
+    skated = standings.skated_distances
+    return bool(skated) and all(d.official for d in skated)
+
+
+@register.filter
+def current_distance(standings):
+    """The order of the distance on the ice, else the next one, else the last one skated."""
+    if standings.after and standings.in_progress:
+        return standings.after
+    if standings.next_distance is not None:
+        return standings.next_distance.order
+    return standings.after or ""
+
+
+@register.filter
+def championship_days(standings):
+    """The days of the championship's distances, in order, each once."""
+    return sorted({d.date for d in standings.distances if d.date})
+
+
+@register.simple_tag
+def gap_chart(standings):
+    return charts.gap_chart(standings)
+
+
+@register.simple_tag
+def bump_chart(standings):
+    return charts.bump_chart(standings)
