@@ -16,7 +16,7 @@ find_python = \
       p=$$(pyenv prefix $$v)/bin/python3; [ -x $$p ] && { echo $$p; exit 0; }; done; fi; \
   exit 1
 
-.PHONY: demo replay test test-postgres test-fast bench clean
+.PHONY: demo replay test test-postgres test-fast screenshots bench clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$($(find_python)) || { echo "Sprintboard needs Python 3.12 or newer: install it (or pyenv install 3.12) or run 'make PYTHON=/path/to/python3.12 ...'." >&2; exit 1; }; \
@@ -43,6 +43,10 @@ test: $(VENV)/.installed
 test-postgres: $(VENV)/.installed
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "set DATABASE_URL=postgres://user:password@127.0.0.1:5432/db" >&2; exit 1;; esac
 	$(PY) -m pytest -m "not slow or postgres"
+
+# The README's pictures, taken by the browser tests' Chromium.
+screenshots: $(VENV)/.installed
+	SPRINTBOARD_SCREENSHOTS=1 $(PY) -m pytest tests/test_browser_layouts.py -q
 
 # Everything but the slow browser and multi-process tests.
 test-fast: $(VENV)/.installed
