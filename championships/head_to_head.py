@@ -7,6 +7,7 @@ from functools import cached_property
 from . import scoring
 from .models import Distance, Skater
 from .standings import Standings
+from .times import parse_time
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,23 @@ class DirectRace:
     distance: Distance
     winner: Skater | None  # None on a dead heat
     margin: Decimal
+
+
+@dataclass(frozen=True)
+class Passing:
+    """Both skaters at one passing (a split or the finish): the gap, and what the lap changed."""
+
+    label: str
+    time_a: Decimal
+    time_b: Decimal
+    gap: Decimal  # time_b - time_a: positive when a is ahead
+    lap_change: Decimal  # how much a gained on b since the previous passing (negative: lost)
+
+
+@dataclass(frozen=True)
+class SplitDuel:
+    distance: Distance
+    passings: list[Passing]
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,26 @@ class HeadToHead:
                     winner, margin = pair.direct_race
                     races.append(DirectRace(distance=distance, winner=winner, margin=margin))
         return races
+
+    @cached_property
+    def split_duels(self):
+        """Distances where both have passing times: who gained where, passing by passing."""
+        duels = []
+        for distance in self.standings.distances[: self.standings.after or 0]:
+            placing = {p.skater.pk: p for p in self.standings.placings(distance.order)}
+            a, b = placing.get(self.a.pk), placing.get(self.b.pk)
+            if not (a and b and a.splits and len(a.splits) == len(b.splits) and a.time and b.time):
+                continue
+            times_a = [Decimal(t) for t in map(parse_time, a.splits)] + [a.time]
+            times_b = [Decimal(t) for t in map(parse_time, b.splits)] + [b.time]
+            labels = [f"{i}" for i in range(1, len(a.splits) + 1)] + ["finish"]
+            passings, previous = [], Decimal("0.00")
+            for label, time_a, time_b in zip(labels, times_a, times_b):
+                gap = time_b - time_a
+                passings.append(Passing(label, time_a, time_b, gap, gap - previous))
+                previous = gap
+            duels.append(SplitDuel(distance=distance, passings=passings))
+        return duels
 
     @cached_property
     def places(self):

@@ -91,3 +91,25 @@ def test_distance_page_start_list_current_pair_and_direct_races(client, wk_sprin
     assert "Femke Kok by 0.12" in second_500
     assert "+0.04" in second_500  # Kim second, 0.04 behind Kok
     assert "+0.50" in second_500  # Leerdam "op precies een halve tel"
+
+
+def test_passing_times_show_who_gained_where(client, wk_sprint_after_3):
+    from championships.forms import result_form
+
+    distance = wk_sprint_after_3.distances.get(order=4)
+    for name, time, splits in (("Miho Takagi", "73.13", "17.95 45.10"), ("Femke Kok", "73.57", "17.85 45.30")):
+        form = result_form(distance, wk_sprint_after_3.skaters.get(name=name), Decimal(time))
+        form.data["splits"] = splits
+        assert form.is_valid(), form.errors
+        form.save()
+    duel = h2h(wk_sprint_after_3, "Miho Takagi", "Femke Kok").split_duels[0]
+    # Gap Kok - Takagi: -0.10 at 200 m (Kok ahead), +0.20 at 600 m, +0.44 at the finish.
+    assert [(p.label, p.gap, p.lap_change) for p in duel.passings] == [
+        ("1", Decimal("-0.10"), Decimal("-0.10")),
+        ("2", Decimal("0.20"), Decimal("0.30")),
+        ("finish", Decimal("0.44"), Decimal("0.24")),
+    ]
+    a, b = skater_id(wk_sprint_after_3, "Miho Takagi"), skater_id(wk_sprint_after_3, "Femke Kok")
+    page = client.get(f"/{wk_sprint_after_3.slug}/h2h/?a={a}&b={b}").content.decode()
+    assert "Femke Kok +0.10" in page
+    assert "Miho Takagi +0.30" in page
