@@ -77,9 +77,11 @@ TEMPLATES = [
     },
 ]
 
+# No persistent connections: under ASGI, database work runs in thread pools that would each
+# keep one open.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=600
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=0
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
