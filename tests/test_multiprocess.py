@@ -92,22 +92,39 @@ def kok_row(html):
     raise AssertionError("no row for Femke Kok in the classification")
 
 
+class RedisServer:
+    """A throwaway redis-server on 127.0.0.1 that a test can stop and start again on its port."""
+
+    def __init__(self, directory):
+        self.port, self.directory, self.log, self.process = free_port(), directory, directory / "redis.log", None
+
+    def start(self):
+        with open(self.log, "a") as out:
+            self.process = subprocess.Popen(
+                [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--dir", str(self.directory)],
+                stdout=out, stderr=subprocess.STDOUT,
+            )
+        wait_for_port(self.port, self.process, "redis-server", self.log)
+
+    def stop(self):
+        stop(self.process, "redis-server")
+
+
 @pytest.fixture
-def redis_port(tmp_path):
+def redis_server(tmp_path):
     assert os.path.exists(REDIS_SERVER), f"{REDIS_SERVER} is missing: install the redis-server package"
-    port = free_port()
-    log = tmp_path / "redis.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(tmp_path)],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
+    server = RedisServer(tmp_path)
+    server.start()
     try:
-        wait_for_port(port, process, "redis-server", log)
-        yield port
+        yield server
     finally:
-        stop(process, "redis-server")
+        server.stop()
+
+
+@pytest.fixture
+def redis_port(redis_server):
+    return redis_server.port
 
 
 @pytest.fixture
@@ -192,3 +209,50 @@ def test_a_result_entered_by_another_process_reaches_an_idle_spectator(env, daph
     elapsed, output = asyncio.run(spectate())
     assert "Femke Kok, distance 4 (1000 m): 1:13.57" in output
     print(f"pushed {elapsed:.2f} s after enter_result started")
+
+
+def run_manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+async def frame_with(client, text, timeout):
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = await asyncio.wait_for(client.recv(), timeout=max(deadline - time.monotonic(), 0.01))
+        if text in frame:
+            return frame
+
+
+@pytest.mark.slow
+def test_saves_stand_while_redis_is_down_and_pushes_resume_when_it_is_back(env, daphne_port, redis_server):
+    url = f"ws://127.0.0.1:{daphne_port}/ws/{SLUG}/"
+    origin = f"http://127.0.0.1:{daphne_port}"
+
+    redis_server.stop()
+    saved = run_manage(env, "enter_result", SLUG, "--distance", "4", "--skater", "Femke Kok", "--time", "1:13.57")
+    assert saved.returncode == 0, saved.stderr
+    assert "the save stands" in saved.stderr  # the failed push is logged, the save is not undone
+
+    redis_server.start()
+
+    async def spectate():
+        # A browser that (re)connects gets the current state, the save made during the outage included.
+        async with websockets.connect(url, origin=origin, open_timeout=10) as client:
+            state = await asyncio.wait_for(client.recv(), timeout=10)
+            assert "148.100" in kok_row(state)
+            # And pushes flow again: the layer found its way back to Redis.
+            deadline = time.monotonic() + 20
+            while True:
+                entered = await asyncio.to_thread(
+                    run_manage, env, "enter_result", SLUG, "--distance", "4", "--skater", "Miho Takagi",
+                    "--time", "1:13.13",
+                )
+                assert entered.returncode == 0, entered.stderr
+                try:
+                    return await frame_with(client, "147.545", timeout=3)
+                except TimeoutError:
+                    assert time.monotonic() < deadline, "pushes did not resume after Redis came back"
+
+    asyncio.run(spectate())
