@@ -3,7 +3,10 @@
 distance on the ice, the days, and the charts' coordinates."""
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.text import slugify
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from .. import charts, display
 from ..times import TimeFormatError, parse_time
@@ -84,3 +87,24 @@ def gap_chart(standings):
 @register.simple_tag
 def bump_chart(standings):
     return charts.bump_chart(standings)
+
+
+BADGE_TITLES = {
+    "TR": _("track record"),
+    "=TR": _("equals the track record"),
+    "PB": _("personal best"),
+    "WR": _("world record"),
+    "NR": _("national record"),
+    "CR": _("championship record"),
+}
+
+
+@register.filter
+def badges(labels):
+    """Record badges as text with a title (never colour alone). A filter, not an include: it
+    runs for every cell of every live frame."""
+    return format_html_join(
+        "",
+        '<span class="badge badge-{}" title="{}">{}</span>',
+        ((slugify(label.replace("=", "eq-")), BADGE_TITLES.get(label, ""), label) for label in labels),
+    )
