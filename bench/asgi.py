@@ -3,12 +3,17 @@
 BENCH_MARKS names a file that gets one line per event, stamped with time.monotonic() (one clock
 for every process on the machine):
 
-    commit <t>   a transaction saving a Result committed (first on_commit callback of the save)
-    pushed <t>   the save's broadcast (render + group_send) has returned
+    commit <t>       a transaction saving a Result committed (first on_commit callback of the save)
+    send:<lang> <t>  a group_send of the channel layer starts (the frame is rendered)
+    pushed <t>       the save's broadcast has returned
 
-BENCH_VARIANT selects the consumer: `app` (default, championships.consumers as it is now),
-`stock` (the consumer as first written, on stock Channels: thread hop before every handler) or
-`stock-nohop` (the same without the hop), so the known costs can be measured one by one.
+BENCH_TRACE=1 adds `sent:<lang>` (group_send returned), `fwd<n>` (every 1000th frame handed to a
+consumer) and `http-answer` (the save's HTTP response starts); bench/run.py prints them per save.
+
+BENCH_VARIANT selects the live feed: `app` (default: championships.consumers and live as they are
+now), `stock` (as first shipped, on stock Channels: a channel per browser, a thread hop before
+every handler, the stock in-process layer, every language rendered and sent in turn) or
+`stock-nohop` (the same without the hop), so that the known costs can be measured one by one.
 """
 
 import os
@@ -18,15 +23,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 from sprintboard.asgi import application as app_application  # noqa: E402  (sets Django up)
 
+from channels.layers import get_channel_layer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.db.models.signals import post_save, pre_save  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from championships import consumers, live  # noqa: E402
 from championships.models import Result  # noqa: E402
 
 MARKS = os.environ.get("BENCH_MARKS")
+TRACE = bool(os.environ.get("BENCH_TRACE"))
 VARIANT = os.environ.get("BENCH_VARIANT", "app")
 
 
@@ -49,21 +57,57 @@ def _after_save(sender, **kwargs):
     transaction.on_commit(_mark("pushed"))
 
 
+if VARIANT == "app":
+    application = app_application
+else:
+    from bench import stock
+
+    live.broadcast = stock.broadcast  # championship_changed looks it up at each commit
+    consumer = stock.StockConsumer if VARIANT == "stock" else stock.StockConsumerNoHop
+    application = ProtocolTypeRouter(
+        {
+            "http": app_application.application_mapping["http"],
+            "websocket": AllowedHostsOriginValidator(URLRouter([path("ws/<slug:slug>/", consumer.as_asgi())])),
+        }
+    )
+
 if MARKS:
     pre_save.connect(_before_save, sender=Result, dispatch_uid="bench-commit")
     post_save.connect(_after_save, sender=Result, dispatch_uid="bench-pushed")
 
-if VARIANT == "app":
-    application = app_application
-else:
-    from bench.stock import StockConsumer, StockConsumerNoHop
+    layer = get_channel_layer()
 
-    consumer = StockConsumer if VARIANT == "stock" else StockConsumerNoHop
-    application = ProtocolTypeRouter(
-        {
-            "http": app_application.application_mapping["http"],
-            "websocket": AllowedHostsOriginValidator(
-                URLRouter([path("ws/<slug:slug>/", consumer.as_asgi())])
-            ),
-        }
-    )
+    async def marked_group_send(group, message, _send=layer.group_send):
+        language = group.rsplit(".", 1)[-1]
+        _mark(f"send:{language}")()
+        try:
+            return await _send(group, message)
+        finally:
+            if TRACE:
+                _mark(f"sent:{language}")()
+
+    layer.group_send = marked_group_send  # an instance attribute: live and stock both go through it
+
+if MARKS and TRACE:
+    original_update = consumers.ChampionshipConsumer.championship_update
+    forwarded = {"n": 0}
+
+    async def traced_update(self, event):
+        forwarded["n"] += 1
+        if forwarded["n"] % 1000 == 1:
+            _mark(f"fwd{forwarded['n']}")()
+        return await original_update(self, event)
+
+    consumers.ChampionshipConsumer.championship_update = traced_update
+    untraced_application = application
+
+    async def application(scope, receive, send):  # noqa: F811 - the same, with the save's answer
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            return await untraced_application(scope, receive, send)
+
+        async def traced_send(message):
+            if message["type"] == "http.response.start":
+                _mark("http-answer")()
+            return await send(message)
+
+        return await untraced_application(scope, receive, traced_send)

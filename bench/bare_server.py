@@ -3,6 +3,7 @@
 Sends the frame on connect (as the Channels consumer sends the current state), ignores what
 clients send, and on "go" (a line on stdin) bumps the frame's data-revision and broadcasts it
 with `websockets.broadcast`, answering {"t0": <time.monotonic() before the broadcast>}.
+"size N" makes the broadcast frame N characters long (the size the server under test pushes).
 Exits when stdin closes or after --deadline seconds.
 """
 
@@ -26,6 +27,14 @@ async def main(port, frame_file, deadline):
     with open(frame_file, encoding="utf-8") as f:
         frame = f.read()
     state = {"frame": frame, "revision": int((REVISION.search(frame) or [0, 0])[1])}
+    updated = frame.rfind("<span")  # the last fragment, holding data-revision: kept whole
+
+    def resize(size):
+        """The state frame cut or padded to `size` characters, its last fragment kept."""
+        body, tail = frame[:updated], frame[updated:]
+        if size >= len(frame):
+            return body + " " * (size - len(frame)) + tail
+        return body[: max(0, size - len(tail))] + tail
     clients = set()
 
     async def handler(connection):
@@ -58,6 +67,9 @@ async def main(port, frame_file, deadline):
                 t0 = time.monotonic()
                 broadcast(clients, state["frame"])
                 reply({"t0": t0, "t_sent": time.monotonic(), "clients": len(clients)})
+            elif line.startswith("size "):
+                state["frame"] = resize(int(line.split()[1]))
+                reply({"size": len(state["frame"])})
             elif line.strip() == "count":
                 reply({"clients": len(clients)})
     os._exit(0)

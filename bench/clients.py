@@ -4,10 +4,13 @@ A minimal client on raw asyncio transports (handshake, unmasked server frames, p
 else), so that the time spent in the clients is small next to the servers measured. Each command
 is one JSON line on stdin, each answer one JSON line on stdout:
 
-    {"cmd": "connect", "urls": [...], "n": 1000, "origin": "http://127.0.0.1", "timeout": 60}
-    {"cmd": "arm"}                      the next frame with a higher data-revision counts
-    {"cmd": "wait", "timeout": 10}      first and last arrival (time.monotonic) since "arm"
-    {"cmd": "close"}                    drop every connection
+    {"cmd": "connect", "urls": [...], "n": 1000, "origin": "http://127.0.0.1", "timeout": 60, "tag": "bare"}
+    {"cmd": "arm", "tag": "bare"}       the tag's next frame with a higher data-revision counts
+    {"cmd": "wait", "timeout": 10, "tag": "bare"}  first and last arrival (time.monotonic) since "arm"
+    {"cmd": "close"}                    drop every connection (of one tag with "tag")
+
+Spectators are grouped by tag (one tag per server under test), so that several servers can be
+measured in turn, save after save, under the same conditions.
     {"cmd": "exit"}
 
 Bounded: connections only to 127.0.0.1, at most MAX_CLIENTS, and the process exits on its own
@@ -17,6 +20,7 @@ after --deadline seconds or when stdin closes (the benchmark died).
 import argparse
 import asyncio
 import base64
+import gc
 import json
 import os
 import re
@@ -41,7 +45,7 @@ class Spectator(asyncio.BufferedProtocol):
     """One browser: handshake, then a streaming frame parser that keeps only each message's tail."""
 
     def __init__(self, pool, host, port, path, origin):
-        self.pool = pool
+        self.pool = pool  # the Group (one server under test) this spectator belongs to
         self.request = (
             f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
             f"Connection: Upgrade\r\nSec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
@@ -155,7 +159,9 @@ class Spectator(asyncio.BufferedProtocol):
         self.transport.write(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
 
 
-class Pool:
+class Group:
+    """The spectators of one server under test (a tag), armed and waited for together."""
+
     def __init__(self):
         self.spectators = []
         self.armed_revision = 1 << 62
@@ -171,9 +177,24 @@ class Pool:
         if self.pending <= 0:
             self.all_arrived.set()
 
-    async def connect(self, urls, n, origin, timeout, concurrency=64):
+    def live(self):
+        return [s for s in self.spectators if not s.closed and s.first_frame.done() and not s.first_frame.exception()]
+
+
+class Pool:
+    def __init__(self):
+        self.groups = {}
+
+    def group(self, tag):
+        return self.groups.setdefault(tag, Group())
+
+    def count(self):
+        return sum(len(g.spectators) for g in self.groups.values())
+
+    async def connect(self, urls, n, origin, timeout, tag="default", concurrency=64):
         loop = asyncio.get_running_loop()
-        n = min(n, MAX_CLIENTS - len(self.spectators))
+        group = self.group(tag)
+        n = max(0, min(n, MAX_CLIENTS - self.count()))
         started = time.monotonic()
         deadline = started + timeout
         gate = asyncio.Semaphore(concurrency)
@@ -191,18 +212,18 @@ class Pool:
                 try:
                     _, spectator = await asyncio.wait_for(
                         loop.create_connection(
-                            lambda: Spectator(self, url.hostname, url.port, url.path, origin),
+                            lambda: Spectator(group, url.hostname, url.port, url.path, origin),
                             url.hostname, url.port,
                         ),
                         left,
                     )
-                    self.spectators.append(spectator)
+                    group.spectators.append(spectator)
                     await asyncio.wait_for(spectator.first_frame, max(0.01, deadline - time.monotonic()))
                 except Exception as error:  # noqa: BLE001 - reported, counted
                     failures.append(repr(error)[:200])
 
         await asyncio.gather(*(one(i) for i in range(n)))
-        live = [s for s in self.spectators if s.first_frame.done() and not s.first_frame.exception() and not s.closed]
+        live = group.live()
         return {
             "connected": len(live),
             "failed": len(failures),
@@ -212,40 +233,41 @@ class Pool:
             "revision": max((s.revision for s in live), default=-1),
         }
 
-    def live(self):
-        return [s for s in self.spectators if not s.closed and s.first_frame.done() and not s.first_frame.exception()]
-
-    def arm(self):
-        live = self.live()
-        self.armed_revision = max((s.revision for s in live), default=-1)
+    def arm(self, tag="default"):
+        group = self.group(tag)
+        live = group.live()
+        group.armed_revision = max((s.revision for s in live), default=-1)
         for s in live:
             s.arrived = None
-        self.pending = len(live)
-        self.all_arrived = asyncio.Event()
+        group.pending = len(live)
+        group.all_arrived = asyncio.Event()
         if not live:
-            self.all_arrived.set()
-        return {"armed": len(live), "revision": self.armed_revision}
+            group.all_arrived.set()
+        return {"armed": len(live), "revision": group.armed_revision}
 
-    async def wait(self, timeout):
+    async def wait(self, timeout, tag="default"):
+        group = self.group(tag)
         try:
-            await asyncio.wait_for(self.all_arrived.wait(), timeout)
+            await asyncio.wait_for(group.all_arrived.wait(), timeout)
         except TimeoutError:
             pass
-        times = sorted(s.arrived for s in self.spectators if s.arrived is not None)
+        times = sorted(s.arrived for s in group.spectators if s.arrived is not None)
         return {
             "received": len(times),
-            "expected": len([s for s in self.spectators if s.first_frame.done() and not s.first_frame.exception()]),
             "first": times[0] if times else None,
             "median": times[len(times) // 2] if times else None,
             "last": times[-1] if times else None,
-            "frame_bytes": max((s.frame_bytes for s in self.spectators), default=0),
+            "frame_bytes": max((s.frame_bytes for s in group.spectators), default=0),
         }
 
-    async def close(self):
-        for s in self.spectators:
-            if s.transport is not None:
-                s.transport.abort()
-        self.spectators = []
+    async def close(self, tag=None):
+        for name, group in list(self.groups.items()):
+            if tag is not None and name != tag:
+                continue
+            for s in group.spectators:
+                if s.transport is not None:
+                    s.transport.abort()
+            del self.groups[name]
         await asyncio.sleep(0.05)
         return {"closed": True}
 
@@ -275,13 +297,16 @@ async def main(deadline):
         command = json.loads(line)
         cmd = command.pop("cmd")
         if cmd == "connect":
-            reply(await pool.connect(**command))
+            answer = await pool.connect(**command)
+            gc.collect()
+            gc.freeze()  # the long-lived spectators: no collector pauses over them while measuring
+            reply(answer)
         elif cmd == "arm":
-            reply(pool.arm())
+            reply(pool.arm(**command))
         elif cmd == "wait":
-            reply(await pool.wait(command.get("timeout", 10)))
+            reply(await pool.wait(**command))
         elif cmd == "close":
-            reply(await pool.close())
+            reply(await pool.close(**command))
         elif cmd == "exit":
             break
         else:

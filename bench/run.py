@@ -1,12 +1,13 @@
-"""Sprintboard's live-standings benchmark (`make bench`; `make bench BENCH_ARGS=--quick`).
+"""Sprintboard's live-standings benchmark: `make bench` (about 2.5 minutes; BENCH_ARGS=--quick: 1).
 
     .venv/bin/python bench/run.py [--quick] [--parts fanout,redis,render] [--stock] [--repeats N]
 
 1. Fan-out: N spectators on one championship feed; an official saves a pair through the admin
    (an HTTP POST to the server's pair entry, as `manage.py replay --server` does); the time from
    the save's commit until the first and the last spectator hold the new standings (median of
-   repeated saves). The same spectators against a bare `websockets` server broadcasting a frame
-   of the same size give the yardstick: "x bare" is the ratio of the last arrivals.
+   repeated saves). In the same run, save after save in turn, the same number of spectators of a
+   bare `websockets` server broadcasting a frame of the same size: "x bare" is the median of the
+   per-save ratios of the last arrivals, the headline.
 2. The same with REDIS_URL (channels-redis pub/sub): one daphne process, then two sharing the
    spectators.
 3. Save-to-render: `live.render_fragments` for generated fields of 24, 100 and 500 skaters over
@@ -14,8 +15,10 @@
 4. Memory: server RSS growth per connected idle spectator, at each N.
 
 Everything runs on 127.0.0.1 in a temporary directory (its own SQLite database and Redis), every
-child process is killed in `finally` (and by the kernel should this process die), and the whole
-run is bounded by --budget seconds.
+child process is killed in `finally` (and by the kernel should this process die), every wait has
+a timeout, and the whole run is bounded by --budget seconds. --stock adds the live feed as first
+shipped (stock Channels; with and without the thread hop on Redis), to verify the known costs
+(slow: seconds per save at 3000). bench/README.md says more.
 """
 
 import argparse
@@ -34,6 +37,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -41,6 +45,8 @@ BASE = Path(__file__).resolve().parent.parent
 PY = sys.executable
 SLUG = "wk-sprint-2024-women"
 ORIGIN = "http://127.0.0.1"
+PROFILE_DIR = os.environ.get("BENCH_PROFILE_DIR")  # profile the daphne processes (cProfile) into here
+WAIT_TIMEOUT = 20  # seconds for every spectator to get one save
 
 
 class BenchTimeout(Exception):
@@ -74,6 +80,7 @@ class Children:
             stderr=log,
             preexec_fn=_die_with_parent,
         )
+        log.close()
         proc.bench_name = name
         self.procs.append(proc)
         return proc
@@ -96,9 +103,12 @@ class Children:
             except Exception:  # noqa: BLE001 - keep killing the others
                 proc.kill()
 
+    def pids(self):
+        return [p.pid for p in self.procs if p.poll() is None]
+
 
 class LineChild:
-    """A child answering one JSON line per JSON line it is sent (clients.py, bare_server.py)."""
+    """A child answering one JSON line per line it is sent (clients.py, bare_server.py)."""
 
     def __init__(self, proc):
         self.proc = proc
@@ -131,46 +141,23 @@ class LineChild:
 
 
 class Spectators:
-    """The load generator: clients.py processes sharing the spectators."""
+    """The load generator (clients.py): spectators grouped by tag, one tag per server under test."""
 
-    def __init__(self, children, processes, deadline):
-        self.children = [
-            LineChild(children.start(f"clients-{i}", [PY, "bench/clients.py", "--deadline", str(deadline)], pipes=True))
-            for i in range(processes)
-        ]
+    def __init__(self, children, deadline):
+        self.child = LineChild(children.start("clients", [PY, "bench/clients.py", "--deadline", str(deadline)], pipes=True))
 
-    def connect(self, urls, n, timeout):
-        # Spread over the processes; each process spreads its share over the URLs.
-        shares = [n // len(self.children) + (i < n % len(self.children)) for i in range(len(self.children))]
-        for child, share in zip(self.children, shares):
-            child.send({"cmd": "connect", "urls": urls, "n": share, "origin": ORIGIN, "timeout": timeout})
-        answers = [child.read(timeout + 30) for child in self.children]
-        return {
-            "connected": sum(a["connected"] for a in answers),
-            "failed": sum(a["failed"] for a in answers),
-            "errors": sum((a["errors"] for a in answers), []),
-            "seconds": max(a["seconds"] for a in answers),
-            "frame_bytes": max(a["frame_bytes"] for a in answers),
-        }
+    def connect(self, tag, urls, n, timeout):
+        return self.child.ask({"cmd": "connect", "tag": tag, "urls": urls, "n": n, "origin": ORIGIN, "timeout": timeout},
+                              timeout + 30)
 
-    def arm(self):
-        return sum(child.ask({"cmd": "arm"})["armed"] for child in self.children)
+    def arm(self, tag):
+        return self.child.ask({"cmd": "arm", "tag": tag})["armed"]
 
-    def wait(self, timeout):
-        for child in self.children:
-            child.send({"cmd": "wait", "timeout": timeout})
-        answers = [child.read(timeout + 30) for child in self.children]
-        got = [a for a in answers if a["first"] is not None]
-        return {
-            "received": sum(a["received"] for a in answers),
-            "first": min((a["first"] for a in got), default=None),
-            "last": max((a["last"] for a in got), default=None),
-            "frame_bytes": max(a["frame_bytes"] for a in answers),
-        }
+    def wait(self, tag, timeout=WAIT_TIMEOUT):
+        return self.child.ask({"cmd": "wait", "tag": tag, "timeout": timeout}, timeout + 30)
 
-    def close(self):
-        for child in self.children:
-            child.ask({"cmd": "close"})
+    def close(self, tag=None):
+        self.child.ask({"cmd": "close", "tag": tag})
 
 
 def free_port():
@@ -193,11 +180,48 @@ def wait_for_port(port, proc, timeout=30):
 
 
 def rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return 0
+
+
+class CpuMeter:
+    """How busy the machine was with processes that are not this benchmark's (other jobs)."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, children):
+        self.children = children
+        self.t0, self.busy0, self.ours0 = time.monotonic(), self.busy(), self.ours()
+
+    @staticmethod
+    def busy():
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        return sum(values) - values[3] - values[4]  # all but idle and iowait
+
+    def ours(self):
+        total = 0
+        for pid in [os.getpid(), *self.children.pids()]:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime + stime
+            except OSError:
+                pass
+        return total
+
+    def foreign_share(self):
+        """Share of all CPUs used by other processes since this meter started (0..1); call it
+        before stopping this phase's children (their ticks are counted while they live)."""
+        wall = time.monotonic() - self.t0
+        foreign = (self.busy() - self.busy0) - (self.ours() - self.ours0)
+        return max(0.0, foreign / (wall * self.TICK * os.cpu_count())) if wall > 0 else 0.0
 
 
 # --- the database, the official ---------------------------------------------------------------
@@ -277,84 +301,95 @@ class Official:
             events = [line.split() for line in f.read().splitlines()]
         commits = [float(t) for e, t in events if e == "commit"]
         pushed = [float(t) for e, t in events if e == "pushed"]
+        sends = [float(t) for e, t in events if e.startswith("send:")]
         if not commits:
             raise RuntimeError("the server recorded no commit for the save (BENCH_MARKS)")
-        return {"posted": started, "commit": commits[0], "pushed": pushed[0] if pushed else None, "answered": answered}
+        if os.environ.get("BENCH_TRACE"):
+            print("    trace:", ", ".join(f"{e} +{1000 * (float(t) - commits[0]):.0f}" for e, t in events),
+                  f"answered +{1000 * (answered - commits[0]):.0f}")
+        return {"posted": started, "t0": commits[0], "pushed": pushed[0] if pushed else None,
+                "rendered": sends[0] if sends else None, "answered": answered}
 
 
-# --- fan-out ------------------------------------------------------------------------------------
+# --- servers under test -------------------------------------------------------------------------
 
 
-def daphne(children, workdir, name, port, redis_url=None, variant="app"):
+@dataclass
+class Target:
+    """One server setup under test: its spectators' tag, URLs, processes and how to make it push."""
+
+    name: str
+    tag: str
+    urls: list
+    pids: list
+    trigger: object  # () -> {"t0": ..., "answered": ..., "pushed": ...}
+    bare: bool = False
+    redis: object = None  # a redis client, to count PUBLISH per save
+    publishes: list = field(default_factory=list)
+
+    def push(self):
+        if self.redis is not None:
+            self.redis.config_resetstat()
+        t = self.trigger()
+        if self.redis is not None:
+            self.publishes.append(self.redis.info("commandstats").get("cmdstat_publish", {}).get("calls", 0))
+        return t
+
+
+def start_bare(children, workdir, frame):
+    frame_file = Path(workdir) / "frame.html"
+    frame_file.write_text(frame, encoding="utf-8")
+    port = free_port()
+    proc = children.start(f"bare-{port}", [PY, "bench/bare_server.py", "--port", str(port), "--frame", str(frame_file)],
+                          pipes=True)
+    server = LineChild(proc)
+
+    def trigger():
+        return {"t0": server.ask("go")["t0"]}
+
+    target = Target("bare websockets", "bare", [f"ws://127.0.0.1:{port}/ws/{SLUG}/"], [proc.pid], trigger, bare=True)
+    target.server = server
+    return target, [proc]
+
+
+def start_channels(children, workdir, official, name, processes=1, redis=False, variant="app"):
+    procs = []
     env = {
         "BENCH_MARKS": str(Path(workdir) / "marks.txt"),
         "BENCH_VARIANT": variant,
         "PYTHONPATH": str(BASE),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    proc = children.start(name, [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "bench.asgi:application"], env=env)
-    wait_for_port(port, proc)
-    return proc
+    if os.environ.get("BENCH_PERF"):
+        env["PYTHONPERFSUPPORT"] = "1"  # Python frames visible to `perf record`
+    redis_client = None
+    if redis:  # a Redis of its own: pub/sub ignores database numbers, setups must not hear each other
+        import redis as redis_py
 
+        redis_port = free_port()
+        proc = children.start(f"redis-{redis_port}", ["/usr/bin/redis-server", "--bind", "127.0.0.1", "--port",
+                                                     str(redis_port), "--save", "", "--appendonly", "no"])
+        wait_for_port(redis_port, proc)
+        procs.append(proc)
+        env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+        redis_client = redis_py.Redis(host="127.0.0.1", port=redis_port)
+    ports = [free_port() for _ in range(processes)]
+    servers = []
+    for port in ports:
+        label = f"daphne-{port}"
+        profile = ["-m", "cProfile", "-o", f"{PROFILE_DIR}/{label}.prof"] if PROFILE_DIR else []
+        proc = children.start(label, [PY, *profile, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                                      "bench.asgi:application"], env=env)
+        servers.append(proc)
+    for port, proc in zip(ports, servers):
+        wait_for_port(port, proc)
 
-def fanout(setup, spectators, sizes, repeats, trigger, urls, pids, wait_timeout, log):
-    """Connect the spectators in steps up to each size; at each, memory then `repeats` saves."""
-    rows = []
-    # Warm up (imports, templates, caches) before the memory baseline.
-    spectators.connect(urls, 10, 30)
-    for _ in range(2):
-        spectators.arm()
-        trigger()
-        spectators.wait(wait_timeout)
-    spectators.close()
-    time.sleep(0.5)
-    baseline = sum(rss_kb(pid) for pid in pids)
-    connected = 0
-    for n in sizes:
-        result = spectators.connect(urls, n - connected, timeout=max(60, n / 20))
-        connected = result["connected"]  # every live spectator of the pool
-        if result["failed"]:
-            log(f"  {setup}: {result['failed']} connections failed ({', '.join(result['errors'])})")
-        time.sleep(1.0)
-        per_client = (sum(rss_kb(pid) for pid in pids) - baseline) / max(connected, 1)
-        firsts, lasts, answers, pushes, received = [], [], [], [], []
-        for _ in range(repeats):
-            armed = spectators.arm()
-            t = trigger()
-            got = spectators.wait(wait_timeout)
-            received.append(got["received"] / max(armed, 1))
-            if got["first"] is not None:
-                firsts.append(got["first"] - t["t0"])
-                lasts.append(got["last"] - t["t0"])
-            if t.get("answered"):
-                answers.append(t["answered"] - t["t0"])
-            if t.get("pushed"):
-                pushes.append(t["pushed"] - t["t0"])
-            time.sleep(0.15)
-        row = {
-            "setup": setup,
-            "clients": connected,
-            "first_ms": 1000 * statistics.median(firsts) if firsts else None,
-            "last_ms": 1000 * statistics.median(lasts) if lasts else None,
-            "last_min_ms": 1000 * min(lasts) if lasts else None,
-            "last_max_ms": 1000 * max(lasts) if lasts else None,
-            "answered_ms": 1000 * statistics.median(answers) if answers else None,
-            "pushed_ms": 1000 * statistics.median(pushes) if pushes else None,
-            "delivered": min(received) if received else 0,
-            "kb_per_client": per_client,
-            "frame_bytes": got["frame_bytes"],
-            "connect_s": result["seconds"],
-        }
-        log(
-            f"  {setup:<28} {connected:>5} clients: first {fmt(row['first_ms'])} ms, last {fmt(row['last_ms'])} ms"
-            f" (min {fmt(row['last_min_ms'])}, max {fmt(row['last_max_ms'])}), pushed {fmt(row['pushed_ms'])} ms, save answered {fmt(row['answered_ms'])} ms,"
-            f" {per_client:.1f} KB/client, delivered {100 * row['delivered']:.0f}%, connect {result['seconds']:.1f} s"
-        )
-        rows.append(row)
-    spectators.close()
-    return rows
+    def trigger():
+        return official.save(ports[0])
+
+    target = Target(name, name, [f"ws://127.0.0.1:{port}/ws/{SLUG}/" for port in ports], [p.pid for p in servers],
+                    trigger, redis=redis_client)
+    return target, procs + servers
 
 
 def fmt(value, digits=1):
@@ -363,62 +398,123 @@ def fmt(value, digits=1):
     return f"{value:.{digits}f}" if value < 100 else f"{value:.0f}"
 
 
-def run_bare(children, workdir, spectators, sizes, repeats, frame, wait_timeout, log):
-    frame_file = Path(workdir) / "frame.html"
-    frame_file.write_text(frame, encoding="utf-8")
-    port = free_port()
-    proc = children.start("bare", [PY, "bench/bare_server.py", "--port", str(port), "--frame", str(frame_file)], pipes=True)
-    server = LineChild(proc)
-    try:
-        def trigger():
-            answer = server.ask("go")
-            return {"t0": answer["t0"]}
+def run_phase(phase, children, spectators, targets, sizes, repeats, log):
+    """Every target gets the same spectators count, then saves in turn: bare, target, bare, ..."""
+    meter = CpuMeter(children)
+    # Warm up (imports, templates, caches) before the memory baselines; learn the pushed size.
+    pushed_bytes = 0
+    for target in targets:
+        spectators.connect(target.tag, target.urls, 5, 30)
+        for _ in range(2):
+            spectators.arm(target.tag)
+            target.push()
+            got = spectators.wait(target.tag)
+            if not target.bare:
+                pushed_bytes = max(pushed_bytes, got["frame_bytes"])
+        spectators.close(target.tag)
+    for target in targets:
+        if target.bare and pushed_bytes:
+            target.server.ask(f"size {pushed_bytes}")
+    time.sleep(0.5)
+    baselines = {t.tag: sum(rss_kb(pid) for pid in t.pids) for t in targets}
+    rows = []
+    connected = {t.tag: 0 for t in targets}
+    for n in sizes:
+        memory = {}
+        for target in targets:
+            result = spectators.connect(target.tag, target.urls, n - connected[target.tag], timeout=max(60, n / 20))
+            connected[target.tag] = result["connected"]
+            if result["failed"]:
+                log(f"  {target.name}: {result['failed']} connections failed ({', '.join(result['errors'])})")
+        time.sleep(1.0)
+        for target in targets:
+            memory[target.tag] = (sum(rss_kb(pid) for pid in target.pids) - baselines[target.tag]) / max(connected[target.tag], 1)
+        samples = {t.tag: [] for t in targets}
+        all_pids = [pid for t in targets for pid in t.pids]
+        for _ in range(repeats):
+            for target in targets:
+                wait_quiet(all_pids)  # the stock layer keeps sweeping for seconds after a frame
+                armed = spectators.arm(target.tag)
+                t = target.push()
+                got = spectators.wait(target.tag)
+                samples[target.tag].append({
+                    "first": got["first"] - t["t0"] if got["first"] else None,
+                    "last": got["last"] - t["t0"] if got["last"] else None,
+                    "answered": t["answered"] - t["t0"] if t.get("answered") else None,
+                    "pushed": t["pushed"] - t["t0"] if t.get("pushed") else None,
+                    "rendered": t["rendered"] - t["t0"] if t.get("rendered") else None,
+                    "delivered": got["received"] / max(armed, 1),
+                    "frame_bytes": got["frame_bytes"],
+                })
+        bare = next((t for t in targets if t.bare), None)
+        for target in targets:
+            s = samples[target.tag]
 
-        return fanout("bare websockets", spectators, sizes, repeats, trigger,
-                      [f"ws://127.0.0.1:{port}/ws/{SLUG}/"], [proc.pid], wait_timeout, log)
-    finally:
-        children.stop(proc)
+            def median(key):
+                values = [x[key] for x in s if x[key] is not None]
+                return 1000 * statistics.median(values) if values else None
+
+            ratios = []
+            if bare is not None and not target.bare:
+                ratios = [x["last"] / b["last"] for x, b in zip(s, samples[bare.tag]) if x["last"] and b["last"]]
+            row = {
+                "phase": phase, "setup": target.name, "bare": target.bare, "clients": connected[target.tag],
+                "first_ms": median("first"), "last_ms": median("last"), "answered_ms": median("answered"),
+                "pushed_ms": median("pushed"), "render_ms": median("rendered"),
+                "bare_last_ms": median_of(samples[bare.tag], "last") if bare is not None else None,
+                "x_bare": statistics.median(ratios) if ratios else None,
+                "delivered": min(x["delivered"] for x in s),
+                "kb_per_client": memory[target.tag],
+                "frame_bytes": max(x["frame_bytes"] for x in s),
+                "publishes": max(target.publishes) if target.publishes else None,
+            }
+            rows.append(row)
+            log(f"  {target.name:<30} {row['clients']:>5} clients: first {fmt(row['first_ms'])} ms, last "
+                f"{fmt(row['last_ms'])} ms (x bare {fmt(row['x_bare'])}), render {fmt(row['render_ms'])} ms, "
+                f"save answered {fmt(row['answered_ms'])} ms, {row['kb_per_client']:.1f} KB/client, "
+                f"{row['frame_bytes'] / 1024:.1f} KB frames, delivered {100 * row['delivered']:.0f}%")
+    spectators.close()
+    foreign = meter.foreign_share()
+    for row in rows:
+        row["foreign_cpu"] = foreign
+    log(f"  other processes used {100 * foreign:.0f}% of the machine's CPU during this phase")
+    return rows
 
 
-def run_channels(children, workdir, spectators, official, setup, sizes, repeats, wait_timeout, log,
-                 processes=1, redis_url=None, variant="app", redis_client=None):
-    ports = [free_port() for _ in range(processes)]
-    procs = [daphne(children, workdir, f"daphne-{setup.replace(' ', '-')}-{i}", port, redis_url, variant)
-             for i, port in enumerate(ports)]
-    publishes = []
-    try:
-        def trigger():
-            if redis_client is not None:
-                redis_client.config_resetstat()
-            t = official.save(ports[0])
-            if redis_client is not None:
-                stats = redis_client.info("commandstats")
-                publishes.append(stats.get("cmdstat_publish", {}).get("calls", 0))
-            return {"t0": t["commit"], "answered": t["answered"], "pushed": t["pushed"]}
-
-        rows = fanout(setup, spectators, sizes, repeats, trigger,
-                      [f"ws://127.0.0.1:{port}/ws/{SLUG}/" for port in ports], [p.pid for p in procs], wait_timeout, log)
-        if publishes:
-            for row in rows:
-                row["publishes"] = max(publishes)
-        return rows
-    finally:
-        for proc in procs:
-            children.stop(proc)
+def cpu_ticks(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total
 
 
-def start_redis(children):
-    port = free_port()
-    proc = children.start("redis", ["/usr/bin/redis-server", "--bind", "127.0.0.1", "--port", str(port),
-                                    "--save", "", "--appendonly", "no", "--protected-mode", "yes"])
-    wait_for_port(port, proc)
-    return port
+def wait_quiet(pids, timeout=20):
+    """Until the servers under test are idle (at most 1 tick in 100 ms), so that no server is
+    still busy with the previous save while the next is measured; at least 100 ms."""
+    deadline = time.monotonic() + timeout
+    before = cpu_ticks(pids)
+    while True:
+        time.sleep(0.1)
+        now = cpu_ticks(pids)
+        if now - before <= 1 or time.monotonic() > deadline:
+            return
+        before = now
+
+
+def median_of(samples, key):
+    values = [x[key] for x in samples if x[key] is not None]
+    return 1000 * statistics.median(values) if values else None
 
 
 def current_frame():
-    from championships import live
-
     from django.core.cache import cache
+
+    from championships import live
 
     cache.clear()
     return live.current_fragments(SLUG)
@@ -480,61 +576,83 @@ def run_render(fields, repeats, log):
     from championships.models import Start
 
     rows = []
-    for n in fields:
-        championship = load(make_field(n), replace=True)
-        distance = championship.distances.get(order=4)
-        done = set(distance.results.values_list("skater_id", flat=True))
-        waiting = [s.skater for s in Start.objects.filter(distance=distance).select_related("skater").order_by("pair", "lane")
-                   if s.skater_id not in done]
-        times, queries = [], []
-        html = ""
-        for i in range(repeats):
-            # One save, as an official's: then what the broadcast does, timed.
-            form = result_form(distance, waiting[i % len(waiting)], time=Decimal("74.00") + i)
-            assert form.is_valid(), form.errors
-            with transaction.atomic():
-                form.save()
-            championship.refresh_from_db()
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                html = live.render_fragments(championship)
-                times.append(time.perf_counter() - started)
-            queries.append(len(captured))
-        row = {"skaters": n, "render_ms": 1000 * statistics.median(times), "queries": max(queries),
-               "frame_kb": len(html.encode()) / 1024}
-        log(f"  field of {n:>3}: {row['render_ms']:.1f} ms, {row['queries']} queries, {row['frame_kb']:.0f} KB frame")
-        rows.append(row)
+    broadcast = live.broadcast
+    live.broadcast = lambda championship_id: None  # nobody listens here: time only the render below
+    try:
+        for n in fields:
+            championship = load(make_field(n), replace=True)
+            distance = championship.distances.get(order=4)
+            done = set(distance.results.values_list("skater_id", flat=True))
+            waiting = [s.skater for s in Start.objects.filter(distance=distance).select_related("skater").order_by("pair", "lane")
+                       if s.skater_id not in done]
+            times, queries = [], []
+            html = ""
+            for i in range(repeats):
+                # One save, as an official's; then what its broadcast does, timed.
+                form = result_form(distance, waiting[i % len(waiting)], time=Decimal("74.00") + i)
+                assert form.is_valid(), form.errors
+                with transaction.atomic():
+                    form.save()
+                championship.refresh_from_db()
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    html = live.render_fragments(championship)
+                    times.append(time.perf_counter() - started)
+                queries.append(len(captured))
+            row = {"skaters": n, "render_ms": 1000 * statistics.median(times), "queries": max(queries),
+                   "frame_kb": len(html.encode()) / 1024}
+            log(f"  field of {n:>3}: {row['render_ms']:.1f} ms, {row['queries']} queries, {row['frame_kb']:.0f} KB frame")
+            rows.append(row)
+    finally:
+        live.broadcast = broadcast
     return rows
 
 
 # --- report -------------------------------------------------------------------------------------
 
 
-def report(fan_rows, render_rows, args, frame_bytes):
+def report(fan_rows, render_rows, args):
     out = []
     if fan_rows:
-        bare = {r["clients"]: r["last_ms"] for r in fan_rows if r["setup"] == "bare websockets"}
         out.append("")
-        out.append(f"Fan-out: commit of an official's save -> new standings in the first/last spectator "
-                   f"(median of {args.repeats} saves; {frame_bytes / 1024:.1f} KB frame; 127.0.0.1)")
-        head = f"{'setup':<30}{'clients':>8}{'first ms':>10}{'last ms':>10}{'x bare':>8}{'save answered ms':>18}{'KB/client':>11}"
+        frame_kb = max(r["frame_bytes"] for r in fan_rows) / 1024
+        out.append(f"Fan-out: ms from the commit of an official's save (admin POST) to the new standings at the first/"
+                   f"last spectator, median of {args.repeats} saves, {frame_kb:.0f} KB frames. 'bare': a bare websockets"
+                   f" server, same spectators and frame size, saves in turn; 'x bare': median per-save ratio of the"
+                   f" last arrivals. 'render': commit -> first group_send (rendering).")
+        head = (f"{'setup':<30}{'clients':>8}{'render':>8}{'first ms':>10}{'last ms':>10}{'bare ms':>9}{'x bare':>8}"
+                f"{'answered':>10}{'KB/client':>11}{'bare KB':>9}")
         out.append(head)
         out.append("-" * len(head))
+        phases = []
         for r in fan_rows:
-            ratio = r["last_ms"] / bare[r["clients"]] if r["last_ms"] and bare.get(r["clients"]) else None
-            answered = fmt(r["answered_ms"])
-            if r["answered_ms"] is not None and r["last_ms"] is not None:
-                answered += " (before)" if r["answered_ms"] < r["last_ms"] else " (after)"
-            miss = "" if r["delivered"] >= 1 else f"  only {100 * r['delivered']:.0f}% delivered"
-            out.append(
-                f"{r['setup']:<30}{r['clients']:>8}{fmt(r['first_ms']):>10}{fmt(r['last_ms']):>10}"
-                f"{(f'{ratio:.1f}' if ratio else '-'):>8}{answered:>18}{r['kb_per_client']:>11.1f}{miss}"
-            )
-        publishes = {r.get("publishes") for r in fan_rows if r.get("publishes") is not None}
+            if r["phase"] not in phases:
+                phases.append(r["phase"])
+        for phase in phases:
+            rows = [r for r in fan_rows if r["phase"] == phase]
+            bare = {r["clients"]: r for r in rows if r["bare"]}
+            for r in rows:
+                if r["bare"]:
+                    continue
+                b = bare.get(r["clients"], {})
+                answered = fmt(r["answered_ms"])
+                if r["answered_ms"] is not None and r["last_ms"] is not None:
+                    answered += "<" if r["answered_ms"] < r["last_ms"] else ">"
+                miss = "" if r["delivered"] >= 1 else f"  only {100 * r['delivered']:.0f}% delivered"
+                out.append(
+                    f"{r['setup']:<30}{r['clients']:>8}{fmt(r.get('render_ms')):>8}{fmt(r['first_ms']):>10}"
+                    f"{fmt(r['last_ms']):>10}{fmt(b.get('last_ms')):>9}{fmt(r['x_bare']):>8}{answered:>10}"
+                    f"{r['kb_per_client']:>11.1f}{b.get('kb_per_client', 0):>9.1f}{miss}"
+                )
+            foreign = rows[0].get("foreign_cpu", 0)
+            if foreign > 0.05:
+                out.append(f"{'':<4}(other processes used {100 * foreign:.0f}% of the CPU during '{phase}': noisy)")
+        publishes = {r["publishes"] for r in fan_rows if r.get("publishes") is not None}
         if publishes:
-            out.append(f"Redis PUBLISH commands per save (any N): {', '.join(map(str, sorted(publishes)))}")
-        out.append("Goals: last spectator within 3x bare at 1000 and 3000 (in-process and Redis, one process);"
-                   " 5000 over two processes under 1000 ms; memory 25 KB/client or less.")
+            out.append(f"Redis PUBLISH commands per save, whatever N: {', '.join(map(str, sorted(publishes)))}")
+        out.append("answered: the save's HTTP answer, ms after its commit; '<' before the last spectator had the frame.")
+        out.append("Goals: x bare <= 3 at 1000 and 3000 (one process, in-process layer and Redis); 5000 over two"
+                   " processes: last < 1000 ms; 25 KB/client or less.")
     if render_rows:
         out.append("")
         out.append("Save-to-render: live.render_fragments (recompute + every fragment), 4 distances, median")
@@ -548,25 +666,24 @@ def report(fan_rows, render_rows, args, frame_bytes):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer clients and saves (about a minute)")
+    parser.add_argument("--quick", action="store_true", help="fewer spectators and saves (about a minute)")
     parser.add_argument("--parts", default="fanout,redis,render", help="any of fanout,redis,render")
     parser.add_argument("--stock", action="store_true",
-                        help="also measure the consumer as first shipped on stock Channels (slow at 3000)")
-    parser.add_argument("--sizes", help="client counts, e.g. 100,1000,3000")
-    parser.add_argument("--two-process-sizes", help="client counts over two daphne processes, e.g. 1000,5000")
+                        help="also measure the consumer and layer as first shipped (stock Channels; slow)")
+    parser.add_argument("--sizes", help="spectator counts on one process, e.g. 100,1000,3000")
+    parser.add_argument("--two-process-sizes", help="spectator counts over two daphne processes, e.g. 1000,5000")
     parser.add_argument("--repeats", type=int, help="saves per size (median)")
-    parser.add_argument("--client-processes", type=int, default=1)
-    parser.add_argument("--budget", type=int, default=600, help="abort the whole run after this many seconds")
+    parser.add_argument("--budget", type=int, default=900, help="abort the whole run after this many seconds")
     parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
     sizes = [int(s) for s in (args.sizes or ("100,1000" if args.quick else "100,1000,3000")).split(",")]
-    two_sizes = [int(s) for s in (args.two_process_sizes or ("1000,3000" if args.quick else "1000,3000,5000")).split(",")]
+    two_sizes = [int(s) for s in (args.two_process_sizes or ("1000" if args.quick else "1000,3000,5000")).split(",")]
     args.repeats = args.repeats or (3 if args.quick else 7)
     fields = [24, 100] if args.quick else [24, 100, 500]
     parts = set(args.parts.split(","))
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # children inherit it
     started = time.monotonic()
 
     def on_alarm(signum, frame):
@@ -581,55 +698,56 @@ def main():
     workdir = tempfile.mkdtemp(prefix="sprintboard-bench-")
     children = Children(workdir)
     fan_rows, render_rows = [], []
-    frame_bytes = 0
     try:
         setup_django(workdir)
         seed = seed_demo()
         official = Official(seed, Path(workdir) / "marks.txt")
         frame = current_frame()
-        frame_bytes = len(frame.encode())
-        wait_timeout = 20
         if parts & {"fanout", "redis"}:
-            spectators = Spectators(children, args.client_processes, args.budget)
-            all_sizes = sorted(set(sizes) | (set(two_sizes) if "redis" in parts else set()))
-            log(f"bare websockets, {all_sizes} clients")
-            fan_rows += run_bare(children, workdir, spectators, all_sizes, args.repeats, frame, wait_timeout, log)
+            spectators = Spectators(children, args.budget)
+            # Each phase: a bare server and the setups under test, the same spectators for each
+            # (at most 10,000 in all). --stock measures the feed as first shipped in phases of
+            # its own, just before the same setup as it is now.
+            phases = []
             if "fanout" in parts:
                 if args.stock:
-                    log("stock Channels (consumer as first shipped, stock in-memory layer)")
-                    fan_rows += run_channels(children, workdir, spectators, official, "stock, in-memory", sizes,
-                                             args.repeats, wait_timeout, log, variant="stock")
-                    fan_rows += run_channels(children, workdir, spectators, official, "stock-nohop, in-memory", sizes,
-                                             args.repeats, wait_timeout, log, variant="stock-nohop")
-                log("Channels, in-process layer, one daphne")
-                fan_rows += run_channels(children, workdir, spectators, official, "channels in-process", sizes,
-                                         args.repeats, wait_timeout, log)
+                    phases.append(("stock, in-process layer", sizes, [("stock, in-process", {"variant": "stock"})]))
+                phases.append(("one daphne, in-process layer", sizes, [("channels in-process", {})]))
             if "redis" in parts:
-                import redis
-
-                redis_port = start_redis(children)
-                redis_url = f"redis://127.0.0.1:{redis_port}/0"
-                redis_client = redis.Redis(host="127.0.0.1", port=redis_port)
                 if args.stock:
-                    log("stock Channels, Redis pub/sub")
-                    fan_rows += run_channels(children, workdir, spectators, official, "stock, redis", sizes,
-                                             args.repeats, wait_timeout, log, redis_url=redis_url,
-                                             variant="stock", redis_client=redis_client)
-                log("Channels, Redis pub/sub, one daphne")
-                fan_rows += run_channels(children, workdir, spectators, official, "channels redis, 1 process", sizes,
-                                         args.repeats, wait_timeout, log, redis_url=redis_url, redis_client=redis_client)
-                log("Channels, Redis pub/sub, two daphne processes")
-                fan_rows += run_channels(children, workdir, spectators, official, "channels redis, 2 processes",
-                                         two_sizes, args.repeats, wait_timeout, log, processes=2,
-                                         redis_url=redis_url, redis_client=redis_client)
+                    phases.append(("stock, Redis", sizes, [
+                        ("stock, redis", {"variant": "stock", "redis": True}),
+                        ("stock-nohop, redis", {"variant": "stock-nohop", "redis": True}),
+                    ]))
+                phases.append(("one daphne, Redis", sizes, [("channels redis, 1 process", {"redis": True})]))
+                if args.stock:
+                    phases.append(("stock, two daphne, Redis", two_sizes,
+                                   [("stock, redis, 2 processes", {"variant": "stock", "redis": True, "processes": 2})]))
+                phases.append(("two daphne, Redis", two_sizes,
+                               [("channels redis, 2 processes", {"redis": True, "processes": 2})]))
+            for phase, phase_sizes, setups in phases:
+                log(f"{phase}: {phase_sizes} spectators")
+                procs = []
+                try:
+                    bare, started_procs = start_bare(children, workdir, frame)
+                    procs += started_procs
+                    targets = [bare]
+                    for name, options in setups:
+                        target, started_procs = start_channels(children, workdir, official, name, **options)
+                        procs += started_procs
+                        targets.append(target)
+                    fan_rows += run_phase(phase, children, spectators, targets, phase_sizes, args.repeats, log)
+                finally:
+                    for proc in procs:
+                        children.stop(proc)
         if "render" in parts:
             log(f"save-to-render, fields of {fields}")
-            render_rows = run_render(fields, 3 if args.quick else 5, log)
+            render_rows = run_render(fields, 3, log)
     finally:
         signal.alarm(0)
         children.stop_all()
         shutil.rmtree(workdir, ignore_errors=True)
-        print(report(fan_rows, render_rows, args, frame_bytes))
+        print(report(fan_rows, render_rows, args))
         if args.json:
             Path(args.json).write_text(json.dumps({"fanout": fan_rows, "render": render_rows}, indent=1))
     log("done")

@@ -1,7 +1,7 @@
-"""Benchmark settings: Sprintboard's own, with the channel layer optionally swapped for the stock one.
+"""Benchmark settings: Sprintboard's own; BENCH_VARIANT=stock* swaps in the stock channel layers.
 
-BENCH_VARIANT=stock (or stock-nohop) measures what Channels does out of the box: the stock
-InMemoryChannelLayer when REDIS_URL is unset (RedisPubSubChannelLayer is already stock).
+The stock variants (bench/stock.py) measure the live feed as first shipped: channels' own
+InMemoryChannelLayer, or channels-redis' RedisPubSubChannelLayer when REDIS_URL is set.
 """
 
 import os
@@ -9,5 +9,6 @@ import os
 from sprintboard.settings import *  # noqa: F403
 from sprintboard.settings import CHANNEL_LAYERS, REDIS_URL
 
-if os.environ.get("BENCH_VARIANT", "app").startswith("stock") and not REDIS_URL:
-    CHANNEL_LAYERS = {**CHANNEL_LAYERS, "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+if os.environ.get("BENCH_VARIANT", "app").startswith("stock"):
+    stock_backend = "channels_redis.pubsub.RedisPubSubChannelLayer" if REDIS_URL else "channels.layers.InMemoryChannelLayer"
+    CHANNEL_LAYERS = {"default": {**CHANNEL_LAYERS["default"], "BACKEND": stock_backend}}

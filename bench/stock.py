@@ -1,19 +1,30 @@
-"""The consumer as Sprintboard first shipped it (for the benchmark's `stock` variants only)."""
+"""Sprintboard's live feed as first shipped, on stock Channels (for `bench/run.py --stock` only).
 
+The consumer joins the group with a channel-layer channel of its own and Channels dispatches each
+frame to it (task wake-up, `aclose_old_connections` thread hop); the broadcast renders and sends
+every language in turn. `StockConsumerNoHop` is the same without the thread hop, to measure it.
+"""
+
+from urllib.parse import parse_qs
+
+from asgiref.sync import async_to_sync
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.consumer import get_handler_name
+from channels.layers import get_channel_layer
 
 from championships import live
+from championships.models import Championship
 
 
 class StockConsumer(AsyncWebsocketConsumer):
     async def connect(self):
-        self.group = live.group_name(self.scope["url_route"]["kwargs"]["slug"])
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        language = live.page_language(query.get("lang", [""])[0])
+        self.group = live.group_name(slug, language)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        html = await database_sync_to_async(live.current_fragments)(
-            self.scope["url_route"]["kwargs"]["slug"]
-        )
+        html = await database_sync_to_async(live.current_fragments)(slug, language)
         if html is None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.close(code=4404)
@@ -39,3 +50,21 @@ class StockConsumerNoHop(StockConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+
+def broadcast(championship_id):
+    """live.broadcast as first shipped: each language rendered and sent in turn, followed or not."""
+    try:
+        championship = Championship.objects.filter(pk=championship_id).first()
+        if championship is None:
+            return
+        if live._last_broadcast.get(championship_id) == championship.revision:
+            return
+        for language in live.LANGUAGES:
+            html = live.current_fragments(championship.slug, language)
+            async_to_sync(get_channel_layer().group_send)(
+                live.group_name(championship.slug, language), {"type": "championship.update", "html": html}
+            )
+        live._last_broadcast[championship_id] = championship.revision
+    except Exception:
+        live.logger.exception("live update of championship %s failed; the save stands", championship_id)

@@ -1,13 +1,15 @@
 """Live updates, one way: save -> on_commit -> recompute -> render once -> group_send.
 
 Browsers following a championship are in one group per page language; a change is rendered
-once per language whatever the number of browsers, and consumers only forward the HTML.
+once per language whatever the number of browsers (only the languages someone follows, when the
+channel layer can tell), and consumers only forward the HTML (consumers.py: one `Feed` per group
+and process hands each frame to them).
 """
 
 import logging
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -84,14 +86,33 @@ def broadcast(championship_id):
             return  # deleted since
         if _last_broadcast.get(championship_id) == championship.revision:
             return  # several saves in one transaction: one push is enough
-        for language in LANGUAGES:
-            html = current_fragments(championship.slug, language)
-            async_to_sync(get_channel_layer().group_send)(
-                group_name(championship.slug, language), {"type": "championship.update", "html": html}
-            )
+        layer = get_channel_layer()
+        groups = {group_name(championship.slug, language): language for language in LANGUAGES}
+        followed = _followed(layer, list(groups))
+        # Every frame is rendered before any is sent: rendering in this thread while the event
+        # loop fans a frame out would hold the GIL against it (bench/: the fan-out doubles).
+        frames = [(group, current_fragments(championship.slug, groups[group])) for group in followed]
+        if frames:
+            async_to_sync(_send)(layer, frames)
         _last_broadcast[championship_id] = championship.revision
     except Exception:
         logger.exception("live update of championship %s failed; the save stands", championship_id)
+
+
+def _followed(layer, groups):
+    """The groups someone may follow: a language nobody reads is not rendered (a page that opens
+    later gets it rendered on connect). The in-process layer holds every follower; a layer with
+    `groups_followed` (layers.py, Redis) is asked; with any other, all of them."""
+    if isinstance(layer, InMemoryChannelLayer):
+        return [group for group in groups if layer.groups.get(group)]
+    if hasattr(layer, "groups_followed"):
+        return async_to_sync(layer.groups_followed)(groups)
+    return groups
+
+
+async def _send(layer, frames):
+    for group, html in frames:
+        await layer.group_send(group, {"type": "championship.update", "html": html})
 
 
 # Revision last pushed per championship by this process.

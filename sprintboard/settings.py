@@ -99,7 +99,9 @@ if REDIS_URL:
     # more than 100 connections (max_connections): lift both.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # channels-redis' pub/sub layer that also tells which groups are followed (a page
+            # language nobody reads is not rendered on save).
+            "BACKEND": "championships.layers.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {"address": REDIS_URL, "socket_timeout": None, "max_connections": 10_000}
