@@ -52,19 +52,22 @@ class StockConsumerNoHop(StockConsumer):
         await handler(message)
 
 
+_last_broadcast = {}  # revision last pushed per championship, as first shipped
+
+
 def broadcast(championship_id):
     """live.broadcast as first shipped: each language rendered and sent in turn, followed or not."""
     try:
         championship = Championship.objects.filter(pk=championship_id).first()
         if championship is None:
             return
-        if live._last_broadcast.get(championship_id) == championship.revision:
+        if _last_broadcast.get(championship_id) == championship.revision:
             return
         for language in live.LANGUAGES:
             html = live.current_fragments(championship.slug, language)
             async_to_sync(get_channel_layer().group_send)(
                 live.group_name(championship.slug, language), {"type": "championship.update", "html": html}
             )
-        live._last_broadcast[championship_id] = championship.revision
+        _last_broadcast[championship_id] = championship.revision
     except Exception:
         live.logger.exception("live update of championship %s failed; the save stands", championship_id)

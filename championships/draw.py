@@ -41,5 +41,5 @@ def propose_start_list(distance):
             for lane, skater in ((Start.Lane.INNER, inner), (Start.Lane.OUTER, outer))
             if skater is not None
         )
-        live.championship_changed(distance.championship_id)
+        live.championship_changed(distance.championship_id, distance.order)
     return starts

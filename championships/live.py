@@ -7,6 +7,7 @@ and process hands each frame to them).
 """
 
 import logging
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -35,27 +36,24 @@ def page_language(code):
     return code if code in LANGUAGES else settings.LANGUAGE_CODE
 
 
-def render_fragments(championship, language=settings.LANGUAGE_CODE):
-    """Every live fragment of the championship as one HTML frame of `hx-swap-oob` elements.
-
-    Rendered in the page's language, never in the language of whoever saved.
+def render_fragments(championship, language=settings.LANGUAGE_CODE, distances=None):
+    """The championship's live fragments as one HTML frame of `hx-swap-oob` elements: the
+    classification, the distances of `distances` (orders; None: every distance) and the time
+    of the update. Rendered in the page's language, never in the language of whoever saved.
     """
     with translation.override(language):
-        return _render_fragments(championship)
-
-
-def _render_fragments(championship):
-    standings = Standings(championship)
-    parts = [render_to_string("championships/standings.html#classification", {"standings": standings})]
-    parts += [
-        render_to_string(
-            "championships/distance.html#distance",
-            {"standings": standings, "sheet": standings.sheet(distance.order)},
-        )
-        for distance in standings.distances
-    ]
-    parts.append(render_to_string("championships/_updated.html", {"standings": standings}))
-    return "\n".join(parts)
+        standings = Standings(championship)
+        parts = [render_to_string("championships/standings.html#classification", {"standings": standings})]
+        parts += [
+            render_to_string(
+                "championships/distance.html#distance",
+                {"standings": standings, "sheet": standings.sheet(distance.order)},
+            )
+            for distance in standings.distances
+            if distances is None or distance.order in distances
+        ]
+        parts.append(render_to_string("championships/_updated.html", {"standings": standings}))
+        return "\n".join(parts)
 
 
 def current_fragments(slug, language=settings.LANGUAGE_CODE):
@@ -71,30 +69,37 @@ def current_fragments(slug, language=settings.LANGUAGE_CODE):
     return html
 
 
-def championship_changed(championship_id):
-    """Record that results or start lists changed; push the new state once the change is committed."""
+def championship_changed(championship_id, distance_order=None):
+    """Record that results or start lists changed (of one distance, or of any: None); push the
+    new state once the change is committed."""
     Championship.objects.filter(pk=championship_id).update(revision=F("revision") + 1)
+    # Per thread, as transactions are: each commit pushes exactly the distances it changed.
+    changes = _pending.__dict__.setdefault("changes", {})
+    changes.setdefault(championship_id, set()).add(distance_order)
     transaction.on_commit(lambda: broadcast(championship_id))
 
 
 def broadcast(championship_id):
-    """Render and send the championship's fragments. A failure here never undoes the save:
-    it is logged, and browsers get the current state again when they reconnect."""
+    """Render and send what a commit changed. A failure here never undoes the save: it is
+    logged, and browsers get the current state again when they reconnect."""
+    changed = getattr(_pending, "changes", {}).pop(championship_id, None)
+    if changed is None:
+        return  # several saves in one transaction: the first callback pushed them all
+    distances = None if None in changed else changed
     try:
-        championship = Championship.objects.filter(pk=championship_id).first()
-        if championship is None:
-            return  # deleted since
-        if _last_broadcast.get(championship_id) == championship.revision:
-            return  # several saves in one transaction: one push is enough
-        layer = get_channel_layer()
-        groups = {group_name(championship.slug, language): language for language in LANGUAGES}
-        followed = _followed(layer, list(groups))
-        # Every frame is rendered before any is sent: rendering in this thread while the event
-        # loop fans a frame out would hold the GIL against it (bench/: the fan-out doubles).
-        frames = [(group, current_fragments(championship.slug, groups[group])) for group in followed]
-        if frames:
-            async_to_sync(_send)(layer, frames)
-        _last_broadcast[championship_id] = championship.revision
+        # One push at a time per process: a frame sent later always shows a later state.
+        with _pushing:
+            championship = Championship.objects.filter(pk=championship_id).first()
+            if championship is None:
+                return  # deleted since
+            layer = get_channel_layer()
+            groups = {group_name(championship.slug, language): language for language in LANGUAGES}
+            followed = _followed(layer, list(groups))
+            # Every frame is rendered before any is sent: rendering in this thread while the
+            # event loop fans a frame out would hold the GIL against it (bench/: the fan-out doubles).
+            frames = [(group, render_fragments(championship, groups[group], distances)) for group in followed]
+            if frames:
+                async_to_sync(_send)(layer, frames)
     except Exception:
         logger.exception("live update of championship %s failed; the save stands", championship_id)
 
@@ -115,5 +120,6 @@ async def _send(layer, frames):
         await layer.group_send(group, {"type": "championship.update", "html": html})
 
 
-# Revision last pushed per championship by this process.
-_last_broadcast = {}
+# Changes committed or about to be, per thread: {championship id: {distance order or None}}.
+_pending = threading.local()
+_pushing = threading.Lock()

@@ -14,8 +14,6 @@ def results_changed(sender, instance, origin=None, **kwargs):
     deleted_from = origin.model if isinstance(origin, QuerySet) else type(origin)
     if origin is not None and deleted_from not in (Result, Start):
         return  # deleted along with its distance or championship: nothing left to show
-    championship_id = Distance.objects.filter(pk=instance.distance_id).values_list(
-        "championship_id", flat=True
-    ).first()
-    if championship_id is not None:
-        live.championship_changed(championship_id)
+    distance = Distance.objects.filter(pk=instance.distance_id).values_list("championship_id", "order").first()
+    if distance is not None:
+        live.championship_changed(*distance)

@@ -10,6 +10,7 @@ from functools import cached_property
 from . import scoring
 from .display import points_text, seconds_text, time_text
 from .models import Distance, Record, Result, Skater, Start
+from .times import parse_time
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class DistanceSheet:
     pairs: list[Pair]
     placings: list[Placing]
 
-    @property
+    @cached_property
     def current_pair(self):
         """The first pair not yet skated: the one on the ice or next up."""
         return next((pair for pair in self.pairs if not pair.complete), None)
@@ -162,7 +163,7 @@ class Standings:
         for record in Record.objects.filter(championship=self.championship, kind=Record.Kind.TR):
             track_records[record.meters] = min(record.time, track_records.get(record.meters, record.time))
         personal_bests = {
-            (skater.pk, int(meters)): Decimal(time)
+            (skater.pk, int(meters)): parse_time(time)
             for skater in self.skaters.values()
             for meters, time in skater.personal_bests.items()
         }

@@ -28,7 +28,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.urls import reverse
 
-from championships import live
 from championships.championship_file import load
 from championships.models import Result, Start
 from championships.officials import ensure_official
@@ -73,7 +72,6 @@ class LiveStandingsInTheBrowserTests(ChannelsLiveServerTestCase):
         assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: install Debian's chromium package"
         # The daphne process is forked from this one: hand it no stale live state.
         cache.clear()
-        live._last_broadcast.clear()
         super().setUpClass()  # forks daphne; Playwright (threads, its own loop) only starts after
 
     def setUp(self):

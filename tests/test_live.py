@@ -26,7 +26,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
-from championships import live
 from championships.championship_file import load
 from championships.forms import result_form
 from championships.models import Championship, Result
@@ -52,7 +51,6 @@ def _fresh_live_state():
     def reset():
         async_to_sync(get_channel_layer().flush)()
         cache.clear()
-        live._last_broadcast.clear()
 
     reset()
     yield
@@ -334,5 +332,18 @@ async def test_an_unknown_language_gets_the_sites_language(championship, kok):
     communicator, state = await connected(path=f"{PATH}?lang=xx-evil")
     try:
         assert total(state, kok) == "111.315"
+    finally:
+        await communicator.disconnect()
+
+
+async def test_a_save_pushes_the_classification_and_only_its_own_distance(final_1000, kok):
+    communicator, state = await connected()
+    try:
+        assert all(f'id="distance-{order}"' in state for order in (1, 2, 3, 4))  # the whole state
+        await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.57"))
+        frame = await communicator.receive_from(timeout=TIMEOUT)
+        assert total(frame, kok) == "148.100"
+        assert 'id="distance-4"' in frame and "1:13.57" in frame
+        assert not any(f'id="distance-{order}"' in frame for order in (1, 2, 3))
     finally:
         await communicator.disconnect()

@@ -249,14 +249,12 @@ def official_client(client, db):
 def listening():
     """A channel in the championship's English and Dutch groups: what a browser would be sent."""
     cache.clear()
-    live._last_broadcast.clear()
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     for language in ("en", "nl"):
         async_to_sync(layer.group_add)(live.group_name(SLUG, language), channel)
     yield lambda: async_to_sync(layer.receive)(channel)
     async_to_sync(layer.flush)()
-    live._last_broadcast.clear()
 
 
 def test_an_official_marks_distances_official_and_it_goes_live(

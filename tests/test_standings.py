@@ -405,3 +405,14 @@ def test_championship_list_cost_does_not_grow_with_championships(wk_sprint_after
     one = _query_count(client, "/")
     load(_bigger(seed_data))
     assert _query_count(client, "/") == one <= 3
+
+
+def test_personal_bests_from_one_minute_up_give_pb_badges(client, db, seed_data):
+    from championships.championship_file import load
+
+    seed_data["skaters"][1]["pb"] = {"500": "37.10", "1000": "1:14.00"}  # Femke Kok
+    championship = load(seed_data)
+    rows = {r["skater"]["name"]: r for r in client.get(f"/{championship.slug}/standings.json").json()["rows"]}
+    badges = [cell["badges"] for cell in rows["Femke Kok"]["distances"]]
+    # 37.07 beats her 37.10 (then equals it on day two: no PB); 1:13.57 beats 1:14.00.
+    assert badges == [["TR", "PB"], [], ["=TR"], ["PB"]]
