@@ -137,7 +137,7 @@ class DistanceAdmin(admin.ModelAdmin):
             messages.warning(request, f"Distance {distance} has no start list yet: add its pairs first.")
             return redirect("admin:championships_distance_change", distance.pk)
         if pair is None:
-            done = set(Result.objects.filter(distance=distance).values_list("skater_id", flat=True))
+            done = set(Result.objects.for_distance(distance).values_list("skater_id", flat=True))
             pair = next((n for n in pair_numbers if any(s.skater_id not in done for s in starts if s.pair == n)), pair_numbers[-1])
             return redirect("admin:championships_distance_pair", distance.pk, pair)
         if pair not in pair_numbers:
@@ -146,7 +146,7 @@ class DistanceAdmin(admin.ModelAdmin):
         pair_starts = [s for s in starts if s.pair == pair]
         form = PairEntryForm(request.POST or None, distance=distance, starts=pair_starts)
         if request.method == "POST" and form.is_valid():
-            existing = {r.pk for r in Result.objects.filter(distance=distance)}
+            existing = {r.pk for r in Result.objects.for_distance(distance)}
             saved = form.save()
             for result in saved:
                 shown = " ".join(p for p in (result.status, result.time and format_time(result.time)) if p)

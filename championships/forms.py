@@ -81,7 +81,7 @@ class ResultForm(forms.ModelForm):
                     f"{skater.name} is not in the start list of distance {distance.order} ({distance.meters} m).",
                     code="not_in_start_list",
                 )
-            duplicate = Result.objects.filter(distance=distance, skater=skater).exclude(pk=self.instance.pk)
+            duplicate = Result.objects.for_distance(distance).filter(skater=skater).exclude(pk=self.instance.pk)
             if duplicate.exists():
                 raise ValidationError(
                     f"{skater.name} already has a result on distance {distance.order} "
@@ -116,7 +116,7 @@ def parse_entry(text):
 
 def result_form(distance, skater, time=None, status=None, note=None):
     """A bound ResultForm entering or correcting the skater's result on the distance."""
-    instance = Result.objects.filter(distance=distance, skater=skater).first()
+    instance = Result.objects.for_distance(distance).filter(skater=skater).first()
     data = {
         "distance": distance.pk,
         "skater": skater.pk,
@@ -135,7 +135,7 @@ class PairEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.distance = distance
         self.starts = starts
-        results = {r.skater_id: r for r in Result.objects.filter(distance=distance, skater__in=[s.skater for s in starts])}
+        results = {r.skater_id: r for r in Result.objects.for_distance(distance).filter(skater__in=[s.skater for s in starts])}
         for index, start in enumerate(starts):
             existing = results.get(start.skater_id)
             initial = ""

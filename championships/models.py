@@ -52,9 +52,6 @@ class Championship(models.Model):
     def get_absolute_url(self):
         return reverse("championships:standings", args=[self.slug])
 
-    def bump_revision(self):
-        Championship.objects.filter(pk=self.pk).update(revision=F("revision") + 1)
-
 
 class Venue(models.Model):
     name = models.CharField(max_length=200)
