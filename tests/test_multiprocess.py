@@ -256,3 +256,34 @@ def test_saves_stand_while_redis_is_down_and_pushes_resume_when_it_is_back(env, 
                     assert time.monotonic() < deadline, "pushes did not resume after Redis came back"
 
     asyncio.run(spectate())
+
+
+@pytest.mark.slow
+def test_what_spectators_send_is_bounded_and_ignored(env, daphne_port):
+    url = f"ws://127.0.0.1:{daphne_port}/ws/{SLUG}/"
+    origin = f"http://127.0.0.1:{daphne_port}"
+
+    async def spectate():
+        # Many small frames: ignored, no answer, the connection stays and still gets pushes.
+        async with websockets.connect(url, origin=origin, open_timeout=10) as chatty:
+            await asyncio.wait_for(chatty.recv(), timeout=10)
+            for _ in range(2000):
+                await chatty.send("x" * 10_000)
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(chatty.recv(), timeout=1)
+            saved = await asyncio.to_thread(
+                run_manage, env, "enter_result", SLUG, "--distance", "4", "--skater", "Femke Kok", "--time", "1:13.57"
+            )
+            assert saved.returncode == 0, saved.stderr
+            assert "148.100" in kok_row(await frame_with(chatty, "148.100", timeout=10))
+        # One huge frame (daphne's bound is 1 MB): daphne drops that connection and serves on.
+        async with websockets.connect(url, origin=origin, open_timeout=10, max_size=None) as greedy:
+            await asyncio.wait_for(greedy.recv(), timeout=10)
+            await greedy.send("x" * (2 * 1024 * 1024))
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await asyncio.wait_for(greedy.recv(), timeout=10)
+            assert closed.value.rcvd is None or closed.value.rcvd.code == 1009  # dropped or "too big"
+        async with websockets.connect(url, origin=origin, open_timeout=10) as next_one:
+            assert "148.100" in kok_row(await asyncio.wait_for(next_one.recv(), timeout=10))
+
+    asyncio.run(spectate())
