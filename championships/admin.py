@@ -10,23 +10,26 @@ from . import live
 from .draw import DrawError, propose_start_list
 from .forms import PairEntryForm, ResultForm
 from .models import Championship, Distance, Record, Result, Skater, Start, Venue
+from .display import result_text
 from .times import format_time
+
+
+@admin.display(description="Times")
+def enter_times(distance):
+    """The way in to the pair entry, from the championship's distances and the distance list."""
+    if not distance.pk:
+        return ""
+    return format_html(
+        '<a href="{}">enter times</a>',
+        reverse("admin:championships_distance_current_pair", args=[distance.pk]),
+    )
 
 
 class DistanceInline(admin.TabularInline):
     model = Distance
     extra = 0
-    fields = ["order", "meters", "date", "enter_times"]
-    readonly_fields = ["enter_times"]
-
-    @admin.display(description="Times")
-    def enter_times(self, distance):
-        if not distance.pk:
-            return ""
-        return format_html(
-            '<a href="{}">enter times</a>',
-            reverse("admin:championships_distance_current_pair", args=[distance.pk]),
-        )
+    fields = ["order", "meters", "date", enter_times]
+    readonly_fields = [enter_times]
 
 
 class RecordInline(admin.TabularInline):
@@ -55,7 +58,7 @@ class StartInline(admin.TabularInline):
 
 @admin.register(Distance)
 class DistanceAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "championship", "date", "official", "enter_times"]
+    list_display = ["__str__", "championship", "date", "official", enter_times]
     list_filter = ["championship", "official"]
     # Editable in the list by those who may change distances; officials use the actions below.
     list_editable = ["official"]
@@ -112,13 +115,6 @@ class DistanceAdmin(admin.ModelAdmin):
     def has_draw_permission(self, request):
         return request.user.has_perm("championships.add_start")
 
-    @admin.display(description="Times")
-    def enter_times(self, distance):
-        return format_html(
-            '<a href="{}">enter times</a>',
-            reverse("admin:championships_distance_current_pair", args=[distance.pk]),
-        )
-
     def get_urls(self):
         entry = self.admin_site.admin_view(self.pair_entry_view)
         return [
@@ -149,12 +145,11 @@ class DistanceAdmin(admin.ModelAdmin):
             existing = {r.pk for r in Result.objects.for_distance(distance)}
             saved = form.save()
             for result in saved:
-                shown = " ".join(p for p in (result.status, result.time and format_time(result.time)) if p)
                 if result.pk in existing:
                     self.log_change(request, result, [{"changed": {"fields": ["time", "status"]}}])
                 else:
                     self.log_addition(request, result, [{"added": {}}])
-                messages.success(request, f"{result.skater.name}: {shown}")
+                messages.success(request, f"{result.skater.name}: {result_text(result.time, result.status)}")
             later = [n for n in pair_numbers if n > pair]
             if later:
                 return redirect("admin:championships_distance_pair", distance.pk, later[0])

@@ -24,3 +24,8 @@ def time_text(value, decimal_mark="."):
     if decimal_mark == ",":
         text = text.replace(":", ".")
     return text
+
+
+def result_text(time, status, decimal_mark="."):
+    """A result as an official writes it in the pair entry: "1:13.57", "DQ", "DQ 1:15.28"."""
+    return " ".join(part for part in (status, time_text(time, decimal_mark)) if part)

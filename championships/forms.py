@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import scoring
+from .display import result_text
 from .models import Result, Start
 from .times import TimeFormatError, format_time, parse_time
 
@@ -140,7 +141,7 @@ class PairEntryForm(forms.Form):
             existing = results.get(start.skater_id)
             initial = ""
             if existing:
-                initial = " ".join(p for p in (existing.status, existing.time and format_time(existing.time)) if p)
+                initial = result_text(existing.time, existing.status)
             self.fields[start.lane] = forms.CharField(
                 label=f"{start.get_lane_display()}: {start.skater.name} ({start.skater.country})",
                 required=False,

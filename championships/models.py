@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Min, Q
 from django.urls import reverse
 
+from .display import result_text
 from .times import format_time
 
 METERS_CHOICES = [(m, f"{m} m") for m in (100, 300, 500, 700, 1000, 1500, 3000, 5000, 10000)]
@@ -217,5 +218,4 @@ class Result(models.Model):
         ]
 
     def __str__(self):
-        shown = " ".join(p for p in (self.status, self.time and format_time(self.time)) if p)
-        return f"{self.skater.name}, {self.distance}: {shown}"
+        return f"{self.skater.name}, {self.distance}: {result_text(self.time, self.status)}"

@@ -1,9 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from championships import scoring
+from championships.display import result_text
 from championships.forms import result_form
 from championships.models import Championship, Distance, Skater
-from championships.times import TimeFormatError, format_time, parse_time
+from championships.times import TimeFormatError, parse_time
 
 
 class Command(BaseCommand):
@@ -43,5 +44,5 @@ class Command(BaseCommand):
         if not form.is_valid():
             raise CommandError("; ".join(e for errors in form.errors.values() for e in errors))
         result = form.save()
-        shown = " ".join(p for p in (result.status, result.time and format_time(result.time)) if p)
+        shown = result_text(result.time, result.status)
         self.stdout.write(f"{skater_obj.name}, distance {distance} ({distance_obj.meters} m): {shown}")

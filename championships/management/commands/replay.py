@@ -16,10 +16,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from championships.championship_file import check
+from championships.display import result_text
 from championships.forms import PairEntryForm
 from championships.models import Championship
 from championships.officials import OFFICIALS_GROUP
-from championships.times import format_time
 
 
 class Command(BaseCommand):
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             data = {}
             for start in pair:
                 time_, status = entries.get(start.skater.name, (None, None))
-                data[start.lane] = " ".join(p for p in (status, time_ and format_time(time_)) if p)
+                data[start.lane] = result_text(time_, status)
             enter(number, pair, data)
             self.stdout.write(f"pair {number}: " + ", ".join(f"{s.skater.name} {data[s.lane] or '-'}" for s in pair))
             if number != starts[-1].pair:
