@@ -9,7 +9,9 @@ channels 4.2+), and with the in-process layer a sweep over every channel (O(N^2)
   and process, handing each frame to the consumers' handlers (no hop, no task per browser);
 - under daphne, a frame is framed once for all browsers (`DaphneWire`), not once per browser;
 - a consumer has no channel of its own and awaits its browser in its own task: less memory per
-  idle connection.
+  idle connection;
+- a browser that stops reading is dropped once more than `LIVE_SEND_BUFFER_LIMIT` bytes wait for
+  it (beyond what the kernel holds), instead of being buffered for without bound.
 """
 
 import asyncio
@@ -25,6 +27,7 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from . import live
 
@@ -184,6 +187,14 @@ class DaphneWire:
             return cls(func.__self__, send.args[0])
         return None
 
+    @staticmethod
+    def waiting(transport):
+        """Bytes written to a Twisted TCP transport and not yet handed to the kernel."""
+        try:
+            return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
+        except AttributeError:  # not a Twisted FileDescriptor (or one that changed): no bound
+            return 0
+
     def send_text(self, text):
         """Send `text` as daphne's handle_reply would; False: not open, use ASGI."""
         details = self.server.connections.get(self.protocol)
@@ -192,6 +203,13 @@ class DaphneWire:
         protocol = self.protocol
         if protocol.state != protocol.STATE_OPEN:
             return False
+        waiting = self.waiting(protocol.transport)
+        if waiting > settings.LIVE_SEND_BUFFER_LIMIT:
+            # A browser that stopped reading: drop it rather than hold its frames without bound.
+            # It gets the current state when it reconnects.
+            logger.warning("dropped a spectator that stopped reading (%d bytes waiting)", waiting)
+            protocol.dropConnection(abort=True)
+            return True
         last_text, factory, prepared = DaphneWire._last
         if factory is not protocol.factory or not (last_text is text or last_text == text):
             factory = protocol.factory

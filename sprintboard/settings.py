@@ -112,6 +112,11 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# A spectator whose connection holds more than this many bytes not yet sent (a browser that has
+# stopped reading) is dropped rather than buffered for without bound; it gets the current state
+# when it reconnects. About 30 frames of the standings.
+LIVE_SEND_BUFFER_LIMIT = int(os.environ.get("LIVE_SEND_BUFFER_LIMIT") or 1024 * 1024)
+
 # Scripts and styles only from this site (htmx is vendored); WebSockets to this site.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

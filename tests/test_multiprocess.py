@@ -21,6 +21,9 @@ from pathlib import Path
 
 import pytest
 import websockets
+from channels_redis.pubsub import RedisPubSubChannelLayer
+
+from championships.live import group_name
 
 REDIS_SERVER = "/usr/bin/redis-server"
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -281,3 +284,75 @@ def test_what_spectators_send_is_bounded_and_ignored(env, feed):
             assert "148.100" in kok_row(await asyncio.wait_for(next_one.recv(), timeout=10))
 
     asyncio.run(spectate())
+
+
+
+def connect_without_reading(port, origin):
+    """A spectator that opens the feed and then stops reading: a tiny receive window, and the
+    handshake's answer is the last thing it reads."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(10)
+    sock.connect(("127.0.0.1", port))
+    sock.sendall(
+        f"GET /ws/{SLUG}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+    )
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += sock.recv(1)
+    assert answer.startswith(b"HTTP/1.1 101"), answer
+    return sock
+
+
+def closed_by_server(sock, timeout=10):
+    """True when the server has closed (or reset) the connection: reading it to the end ends."""
+    sock.settimeout(timeout)
+    try:
+        while sock.recv(1 << 20):
+            pass
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+    return True
+
+
+@pytest.mark.slow
+def test_a_spectator_that_stops_reading_is_dropped_and_heals_on_reconnect(env, feed, redis_port, tmp_path):
+    url, origin = feed
+    log = tmp_path / "daphne.log"
+    stalled = connect_without_reading(int(url.split(":")[2].split("/")[0]), origin)
+    # Frames of 512 KB published to the feed's group as a save's are: the kernel takes the first
+    # few MB of them (loopback send buffers grow to 4 MB), the server holds at most 1 MB more.
+    layer = RedisPubSubChannelLayer(hosts=[f"redis://127.0.0.1:{redis_port}/0"])
+    frame = "<p>" + "x" * (512 * 1024) + "</p>"
+
+    async def spectate():
+        async with websockets.connect(url, origin=origin, open_timeout=10, max_size=None) as reader:
+            await asyncio.wait_for(reader.recv(), timeout=10)
+            for count in range(1, 41):
+                await layer.group_send(group_name(SLUG, "en"), {"type": "championship.update", "html": frame})
+                assert await asyncio.wait_for(reader.recv(), timeout=10) == frame  # the reader keeps up
+                if "dropped a spectator that stopped reading" in read(log):
+                    break
+            else:
+                pytest.fail(f"the stalled spectator was never dropped:\n{read(log)}")
+            await layer.flush()
+            assert closed_by_server(stalled)
+
+            # The reader gets the next save's push as before.
+            await asyncio.to_thread(
+                manage, env, "enter_result", SLUG, "--distance", "4", "--skater", "Femke Kok", "--time", "1:13.57"
+            )
+            assert "148.100" in kok_row(await frame_with(reader, "148.100", timeout=10))
+            # Heals: reconnecting, the dropped spectator gets the current state.
+        async with websockets.connect(url, origin=origin, open_timeout=10) as again:
+            assert "148.100" in kok_row(await asyncio.wait_for(again.recv(), timeout=10))
+        return count
+
+    try:
+        print(f"dropped after {asyncio.run(spectate()) * 512} KB of frames")
+    finally:
+        stalled.close()
