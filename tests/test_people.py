@@ -404,6 +404,24 @@ def test_a_distance_under_way_is_left_out_of_the_charts(wk_sprint):
     assert [d.order for d in charts.gap_chart(standings).distances] == [1, 2, 3]
 
 
+def test_charts_are_drawn_again_when_what_they_show_changes(wk_sprint):
+    """The page keeps each drawing (most saves leave the charts alone): a completed distance, a
+    corrected name or another language must still show."""
+    from championships.models import Result, Skater
+
+    def gap_chart_html(language="en"):
+        frame = live.render_fragments(wk_sprint, language)
+        return frame[frame.index('<figure class="chart chart-gap">') : frame.index('<figure class="chart chart-bump">')]
+
+    complete = gap_chart_html()
+    assert "Miho Takagi</text>" in complete and "Femke Kok +0.555</text>" in complete
+    Result.objects.filter(distance__order=4, skater__name="Femke Kok").delete()  # 1000 m under way
+    assert "Femke Kok +0.335</text>" in gap_chart_html()
+    Skater.objects.filter(name="Femke Kok").update(name="Femke Kok-Test")
+    assert "Femke Kok-Test +0.335</text>" in gap_chart_html()
+    assert "Femke Kok-Test +0,335</text>" in gap_chart_html("nl")
+
+
 # --- TV, print, accessibility -------------------------------------------------------------------
 
 
