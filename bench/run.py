@@ -533,8 +533,7 @@ def make_field(n, seed=0):
     meters = [500, 1000, 500, 1000]
     skaters = [
         {"name": f"Skater {i:03d}", "country": COUNTRIES[i % len(COUNTRIES)],
-         # 500 m only: a 1000 m best ("1:14.50") breaks Standings.records (Decimal of a formatted time)
-         "pb": {"500": f"{rng.uniform(36.5, 39.5):.2f}"}}
+         "pb": {"500": f"{rng.uniform(36.5, 39.5):.2f}", "1000": f"1:{rng.uniform(13.5, 19.5):05.2f}"}}
         for i in range(n)
     ]
     pairs, results = [], []
