@@ -16,7 +16,7 @@ find_python = \
       p=$$(pyenv prefix $$v)/bin/python3; [ -x $$p ] && { echo $$p; exit 0; }; done; fi; \
   exit 1
 
-.PHONY: demo replay test test-postgres test-fast screenshots bench clean
+.PHONY: demo replay test test-postgres test-fast screenshots bench soak clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$($(find_python)) || { echo "Sprintboard needs Python 3.12 or newer: install it (or pyenv install 3.12) or run 'make PYTHON=/path/to/python3.12 ...'." >&2; exit 1; }; \
@@ -56,6 +56,12 @@ test-fast: $(VENV)/.installed
 # `make bench BENCH_ARGS=--quick` takes about one; `BENCH_ARGS=--help` lists the options.
 bench: $(VENV)/.installed
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# A soak (bench/soak.py): 1000 spectators for 5 minutes, a save every 3 s, a tenth of them
+# reconnecting each round; fails unless all end on the latest revision, the server log is clean
+# and its memory flat. `make soak SOAK_ARGS=--redis` on Redis; `SOAK_ARGS=--help` for the options.
+soak: $(VENV)/.installed
+	$(PY) bench/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3

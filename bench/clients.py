@@ -13,6 +13,15 @@ Spectators are grouped by tag (one tag per server under test), so that several s
 measured in turn, save after save, under the same conditions.
     {"cmd": "exit"}
 
+For a soak (bench/soak.py), spectators that leave and come back while saves go on:
+
+    {"cmd": "churn", "tag": "t", "n": 100, "within": 3, "away": [0.5, 3], "timeout": 30}
+        n random spectators each leave at a random moment within `within` seconds (every other
+        one with a close frame, as a page closed; the rest cut off, as a network lost) and
+        reconnect `away` seconds later (hx-ws backs off from 0.5 s); answers at once
+    {"cmd": "settle", "timeout": 60}    until every churn so far has reconnected (or failed)
+    {"cmd": "status", "tag": "t"}       open spectators, their revisions, churn counts
+
 Bounded: connections only to 127.0.0.1, at most MAX_CLIENTS, and the process exits on its own
 after --deadline seconds or when stdin closes (the benchmark died).
 """
@@ -23,12 +32,14 @@ import base64
 import gc
 import json
 import os
+import random
 import re
 import resource
 import struct
 import sys
 import time
 import urllib.parse
+from collections import Counter
 
 MAX_CLIENTS = 10_000
 REVISION = re.compile(rb'data-revision="(\d+)"')
@@ -46,6 +57,7 @@ class Spectator(asyncio.BufferedProtocol):
 
     def __init__(self, pool, host, port, path, origin):
         self.pool = pool  # the Group (one server under test) this spectator belongs to
+        self.address = (host, port, path)  # where to reconnect (churn)
         self.request = (
             f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
             f"Connection: Upgrade\r\nSec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
@@ -63,6 +75,8 @@ class Spectator(asyncio.BufferedProtocol):
         self.first_frame = asyncio.get_running_loop().create_future()
         self.revision = -1
         self.arrived = None  # time of the first frame newer than pool.armed_revision
+        self.armed = False  # counted by the pool's current "arm" (not one that connected since)
+        self.leaving = False  # picked by a churn
         self.closed = False
         self.frame_bytes = 0
 
@@ -149,9 +163,17 @@ class Spectator(asyncio.BufferedProtocol):
         self.frame_bytes = size
         if not self.first_frame.done():
             self.first_frame.set_result(revision)
-        elif self.arrived is None and revision > self.pool.armed_revision:
+        elif self.armed and self.arrived is None and revision > self.pool.armed_revision:
             self.arrived = now
             self.pool.arrival()
+
+    def leave(self, clean):
+        """Go away: a close frame (an answer is waited for at most 5 s), else cut the connection."""
+        if clean and self.transport is not None and not self.transport.is_closing():
+            self.send(0x8, struct.pack("!H", 1001))  # 1001: going away
+            asyncio.get_running_loop().call_later(5, self.transport.abort)
+        elif self.transport is not None:
+            self.transport.abort()
 
     def send(self, opcode, payload):
         mask = os.urandom(4)
@@ -167,9 +189,13 @@ class Group:
         self.armed_revision = 1 << 62
         self.pending = 0
         self.all_arrived = asyncio.Event()
+        self.churning = set()  # churn tasks not done yet
+        self.churned = {"dropped": 0, "reconnected": 0, "failed": 0}
+        self.churn_errors = Counter()
+        self.reconnect_seconds = []  # from a reconnect's start to its first frame
 
     def lost(self, spectator):
-        if spectator.arrived is None and self.pending > 0 and spectator.first_frame.done():
+        if spectator.armed and spectator.arrived is None and self.pending > 0 and spectator.first_frame.done():
             self.arrival()  # nothing more will come on it: do not wait for it
 
     def arrival(self):
@@ -191,8 +217,19 @@ class Pool:
     def count(self):
         return sum(len(g.spectators) for g in self.groups.values())
 
-    async def connect(self, urls, n, origin, timeout, tag="default", concurrency=64):
+    @staticmethod
+    async def open(group, host, port, path, origin, deadline):
+        """One more spectator of `group`, once it holds its first frame (the current state)."""
         loop = asyncio.get_running_loop()
+        _, spectator = await asyncio.wait_for(
+            loop.create_connection(lambda: Spectator(group, host, port, path, origin), host, port),
+            max(0.01, deadline - time.monotonic()),
+        )
+        group.spectators.append(spectator)
+        await asyncio.wait_for(spectator.first_frame, max(0.01, deadline - time.monotonic()))
+        return spectator
+
+    async def connect(self, urls, n, origin, timeout, tag="default", concurrency=64):
         group = self.group(tag)
         n = max(0, min(n, MAX_CLIENTS - self.count()))
         started = time.monotonic()
@@ -205,20 +242,11 @@ class Pool:
             if url.hostname != "127.0.0.1":
                 raise ValueError("the load generator only connects to 127.0.0.1")
             async with gate:
-                left = deadline - time.monotonic()
-                if left <= 0:
+                if deadline - time.monotonic() <= 0:
                     failures.append("timeout")
                     return
                 try:
-                    _, spectator = await asyncio.wait_for(
-                        loop.create_connection(
-                            lambda: Spectator(group, url.hostname, url.port, url.path, origin),
-                            url.hostname, url.port,
-                        ),
-                        left,
-                    )
-                    group.spectators.append(spectator)
-                    await asyncio.wait_for(spectator.first_frame, max(0.01, deadline - time.monotonic()))
+                    await self.open(group, url.hostname, url.port, url.path, origin, deadline)
                 except Exception as error:  # noqa: BLE001 - reported, counted
                     failures.append(repr(error)[:200])
 
@@ -237,8 +265,10 @@ class Pool:
         group = self.group(tag)
         live = group.live()
         group.armed_revision = max((s.revision for s in live), default=-1)
+        for s in group.spectators:
+            s.armed = False
         for s in live:
-            s.arrived = None
+            s.arrived, s.armed = None, True
         group.pending = len(live)
         group.all_arrived = asyncio.Event()
         if not live:
@@ -254,16 +284,68 @@ class Pool:
         times = sorted(s.arrived for s in group.spectators if s.arrived is not None)
         return {
             "received": len(times),
+            "missed": sum(1 for s in group.spectators if s.armed and s.arrived is None and not s.closed),
             "first": times[0] if times else None,
             "median": times[len(times) // 2] if times else None,
             "last": times[-1] if times else None,
             "frame_bytes": max((s.frame_bytes for s in group.spectators), default=0),
         }
 
+    def churn(self, n, within, away, origin, timeout, tag="default"):
+        """n random open spectators leave within `within` seconds and come back `away` later."""
+        group = self.group(tag)
+        group.spectators = [s for s in group.spectators if not s.closed]  # churn would pile them up
+        staying = [s for s in group.live() if not s.leaving]
+        picked = random.sample(staying, min(n, len(staying)))
+
+        async def one(spectator, clean):
+            await asyncio.sleep(random.uniform(0, within))
+            spectator.leave(clean)
+            group.churned["dropped"] += 1
+            await asyncio.sleep(random.uniform(*away))
+            started = time.monotonic()
+            try:
+                await self.open(group, *spectator.address, origin, started + timeout)
+            except Exception as error:  # noqa: BLE001 - reported, counted
+                group.churned["failed"] += 1
+                group.churn_errors[repr(error)[:200]] += 1
+            else:
+                group.churned["reconnected"] += 1
+                group.reconnect_seconds.append(time.monotonic() - started)
+
+        for i, spectator in enumerate(picked):
+            spectator.leaving = True
+            task = asyncio.ensure_future(one(spectator, clean=i % 2 == 0))
+            group.churning.add(task)
+            task.add_done_callback(group.churning.discard)
+        return {"churning": len(picked)}
+
+    async def settle(self, timeout):
+        tasks = [t for g in self.groups.values() for t in g.churning]
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+        return {"churning": sum(len(g.churning) for g in self.groups.values())}
+
+    def status(self, tag="default"):
+        group = self.group(tag)
+        live = group.live()
+        seconds = sorted(group.reconnect_seconds)
+        return {
+            "open": len(live),
+            "revisions": {str(r): c for r, c in Counter(s.revision for s in live).items()},
+            **group.churned,
+            "churning": len(group.churning),
+            "errors": [f"{error} (x{count})" for error, count in group.churn_errors.most_common(3)],
+            "reconnect_median": seconds[len(seconds) // 2] if seconds else None,
+            "reconnect_max": seconds[-1] if seconds else None,
+        }
+
     async def close(self, tag=None):
         for name, group in list(self.groups.items()):
             if tag is not None and name != tag:
                 continue
+            for task in group.churning:
+                task.cancel()
             for s in group.spectators:
                 if s.transport is not None:
                     s.transport.abort()
@@ -307,6 +389,12 @@ async def main(deadline):
             reply(await pool.wait(**command))
         elif cmd == "close":
             reply(await pool.close(**command))
+        elif cmd == "churn":
+            reply(pool.churn(**command))
+        elif cmd == "settle":
+            reply(await pool.settle(**command))
+        elif cmd == "status":
+            reply(pool.status(**command))
         elif cmd == "exit":
             break
         else:
