@@ -196,13 +196,15 @@ class DaphneWire:
             return 0
 
     def send_text(self, text):
-        """Send `text` as daphne's handle_reply would; False: not open, use ASGI."""
+        """Send `text` as daphne's handle_reply would; False: not open yet, use ASGI."""
         details = self.server.connections.get(self.protocol)
         if details is None or details.get("disconnected"):
             return True  # as daphne: nothing is sent on a closed connection
         protocol = self.protocol
         if protocol.state != protocol.STATE_OPEN:
-            return False
+            # Closing (the browser left while a frame went out): nothing to send, as daphne
+            # would have it, without autobahn's "send on a closed protocol" error.
+            return protocol.state in (protocol.STATE_CLOSING, protocol.STATE_CLOSED)
         last_text, factory, prepared, limit = DaphneWire._last
         if factory is not protocol.factory or not (last_text is text or last_text == text):
             factory = protocol.factory

@@ -57,15 +57,16 @@ def render_fragments(championship, language=settings.LANGUAGE_CODE, distances=No
 
 
 def current_fragments(slug, language=settings.LANGUAGE_CODE):
-    """The frame a newly connected browser gets: cached per revision, so reconnect storms are cheap."""
+    """The frame a newly connected browser gets: rendered once per revision, so reconnect storms
+    are cheap. Only the latest revision is kept (a browser never asks for an older one)."""
     championship = Championship.objects.filter(slug=slug).first()
     if championship is None:
         return None
-    key = f"sprintboard:fragments:{championship.pk}:{championship.revision}:{language}"
-    html = cache.get(key)
-    if html is None:
+    key = f"sprintboard:fragments:{championship.pk}:{language}"
+    revision, html = cache.get(key, (None, None))
+    if revision != championship.revision:
         html = render_fragments(championship, language)
-        cache.set(key, html, timeout=3600)
+        cache.set(key, (championship.revision, html), timeout=3600)
     return html
 
 
