@@ -22,6 +22,7 @@ shipped (stock Channels; with and without the thread hop on Redis), to verify th
 """
 
 import argparse
+import contextlib
 import ctypes
 import json
 import os
@@ -663,6 +664,34 @@ def report(fan_rows, render_rows, args):
     return "\n".join(out)
 
 
+@contextlib.contextmanager
+def bounded_run(name, budget):
+    """What every run of bench/ starts with: as many open files as allowed (children inherit
+    it), an alarm that aborts the run after `budget` seconds, a log with the seconds elapsed,
+    and a work directory with the child processes, both gone when the run ends however it ends.
+    Yields (workdir, children, log)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    started = time.monotonic()
+
+    def on_alarm(signum, frame):
+        raise BenchTimeout(f"the {name} ran over its budget of {budget} s")
+
+    def log(text):
+        print(f"[{time.monotonic() - started:6.1f}s] {text}", flush=True)
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(budget)
+    workdir = tempfile.mkdtemp(prefix=f"sprintboard-{name}-")
+    children = Children(workdir)
+    try:
+        yield workdir, children, log
+    finally:
+        signal.alarm(0)
+        children.stop_all()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer spectators and saves (about a minute)")
@@ -681,75 +710,58 @@ def main():
     fields = [24, 100] if args.quick else [24, 100, 500]
     parts = set(args.parts.split(","))
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # children inherit it
-    started = time.monotonic()
-
-    def on_alarm(signum, frame):
-        raise BenchTimeout(f"the benchmark ran over its budget of {args.budget} s")
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(args.budget)
-
-    def log(text):
-        print(f"[{time.monotonic() - started:6.1f}s] {text}", flush=True)
-
-    workdir = tempfile.mkdtemp(prefix="sprintboard-bench-")
-    children = Children(workdir)
     fan_rows, render_rows = [], []
-    try:
-        setup_django(workdir)
-        seed = seed_demo()
-        official = Official(seed, Path(workdir) / "marks.txt")
-        frame = current_frame()
-        if parts & {"fanout", "redis"}:
-            spectators = Spectators(children, args.budget)
-            # Each phase: a bare server and the setups under test, the same spectators for each
-            # (at most 10,000 in all). --stock measures the feed as first shipped in phases of
-            # its own, just before the same setup as it is now.
-            phases = []
-            if "fanout" in parts:
-                if args.stock:
-                    phases.append(("stock, in-process layer", sizes, [("stock, in-process", {"variant": "stock"})]))
-                phases.append(("one daphne, in-process layer", sizes, [("channels in-process", {})]))
-            if "redis" in parts:
-                if args.stock:
-                    phases.append(("stock, Redis", sizes, [
-                        ("stock, redis", {"variant": "stock", "redis": True}),
-                        ("stock-nohop, redis", {"variant": "stock-nohop", "redis": True}),
-                    ]))
-                phases.append(("one daphne, Redis", sizes, [("channels redis, 1 process", {"redis": True})]))
-                if args.stock:
-                    phases.append(("stock, two daphne, Redis", two_sizes,
-                                   [("stock, redis, 2 processes", {"variant": "stock", "redis": True, "processes": 2})]))
-                phases.append(("two daphne, Redis", two_sizes,
-                               [("channels redis, 2 processes", {"redis": True, "processes": 2})]))
-            for phase, phase_sizes, setups in phases:
-                log(f"{phase}: {phase_sizes} spectators")
-                procs = []
-                try:
-                    bare, started_procs = start_bare(children, workdir, frame)
-                    procs += started_procs
-                    targets = [bare]
-                    for name, options in setups:
-                        target, started_procs = start_channels(children, workdir, official, name, **options)
+    with bounded_run("benchmark", args.budget) as (workdir, children, log):
+        try:
+            setup_django(workdir)
+            seed = seed_demo()
+            official = Official(seed, Path(workdir) / "marks.txt")
+            frame = current_frame()
+            if parts & {"fanout", "redis"}:
+                spectators = Spectators(children, args.budget)
+                # Each phase: a bare server and the setups under test, the same spectators for each
+                # (at most 10,000 in all). --stock measures the feed as first shipped in phases of
+                # its own, just before the same setup as it is now.
+                phases = []
+                if "fanout" in parts:
+                    if args.stock:
+                        phases.append(("stock, in-process layer", sizes, [("stock, in-process", {"variant": "stock"})]))
+                    phases.append(("one daphne, in-process layer", sizes, [("channels in-process", {})]))
+                if "redis" in parts:
+                    if args.stock:
+                        phases.append(("stock, Redis", sizes, [
+                            ("stock, redis", {"variant": "stock", "redis": True}),
+                            ("stock-nohop, redis", {"variant": "stock-nohop", "redis": True}),
+                        ]))
+                    phases.append(("one daphne, Redis", sizes, [("channels redis, 1 process", {"redis": True})]))
+                    if args.stock:
+                        phases.append(("stock, two daphne, Redis", two_sizes,
+                                       [("stock, redis, 2 processes", {"variant": "stock", "redis": True, "processes": 2})]))
+                    phases.append(("two daphne, Redis", two_sizes,
+                                   [("channels redis, 2 processes", {"redis": True, "processes": 2})]))
+                for phase, phase_sizes, setups in phases:
+                    log(f"{phase}: {phase_sizes} spectators")
+                    procs = []
+                    try:
+                        bare, started_procs = start_bare(children, workdir, frame)
                         procs += started_procs
-                        targets.append(target)
-                    fan_rows += run_phase(phase, children, spectators, targets, phase_sizes, args.repeats, log)
-                finally:
-                    for proc in procs:
-                        children.stop(proc)
-        if "render" in parts:
-            log(f"save-to-render, fields of {fields}")
-            render_rows = run_render(fields, 3, log)
-    finally:
-        signal.alarm(0)
-        children.stop_all()
-        shutil.rmtree(workdir, ignore_errors=True)
-        print(report(fan_rows, render_rows, args))
-        if args.json:
-            Path(args.json).write_text(json.dumps({"fanout": fan_rows, "render": render_rows}, indent=1))
-    log("done")
+                        targets = [bare]
+                        for name, options in setups:
+                            target, started_procs = start_channels(children, workdir, official, name, **options)
+                            procs += started_procs
+                            targets.append(target)
+                        fan_rows += run_phase(phase, children, spectators, targets, phase_sizes, args.repeats, log)
+                    finally:
+                        for proc in procs:
+                            children.stop(proc)
+            if "render" in parts:
+                log(f"save-to-render, fields of {fields}")
+                render_rows = run_render(fields, 3, log)
+        finally:
+            print(report(fan_rows, render_rows, args))
+            if args.json:
+                Path(args.json).write_text(json.dumps({"fanout": fan_rows, "render": render_rows}, indent=1))
+        log("done")
 
 
 if __name__ == "__main__":

@@ -23,12 +23,8 @@ on every wait and --budget for the whole run.
 import argparse
 import json
 import re
-import resource
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 import urllib.parse
 from collections import Counter
@@ -40,11 +36,10 @@ from bench.run import (  # noqa: E402
     ORIGIN,
     SLUG,
     WAIT_TIMEOUT,
-    BenchTimeout,
-    Children,
     CpuMeter,
     Official,
     Spectators,
+    bounded_run,
     fmt,
     rss_kb,
     seed_demo,
@@ -304,27 +299,8 @@ def main():
     args = parser.parse_args()
     args.budget = args.budget or int(60 * args.minutes) + 300
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # children inherit it
-    started = time.monotonic()
-
-    def on_alarm(signum, frame):
-        raise BenchTimeout(f"the soak ran over its budget of {args.budget} s")
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(args.budget)
-
-    def log(text):
-        print(f"[{time.monotonic() - started:6.1f}s] {text}", flush=True)
-
-    workdir = tempfile.mkdtemp(prefix="sprintboard-soak-")
-    children = Children(workdir)
-    try:
+    with bounded_run("soak", args.budget) as (workdir, children, log):
         result = soak(args, workdir, children, log)
-    finally:
-        signal.alarm(0)
-        children.stop_all()
-        shutil.rmtree(workdir, ignore_errors=True)
     print(report(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))

@@ -130,22 +130,30 @@ def redis_port(redis_server):
     return redis_server.port
 
 
-@pytest.fixture
-def env(tmp_path, redis_port):
-    """The environment of every Sprintboard process of this test: its own database and Redis."""
-    environment = {
+def environment(database, redis_url=None):
+    """The environment of a Sprintboard process using the SQLite file `database` and, when
+    given, the Redis at `redis_url` (else the in-process channel layer)."""
+    variables = {
         key: value for key, value in os.environ.items()
         if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL", "DEBUG"}
     }
-    environment.update(
+    variables.update(
         DJANGO_SETTINGS_MODULE="sprintboard.settings",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'sprintboard.sqlite3'}",
-        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        DATABASE_URL=f"sqlite:///{database}",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",
     )
-    manage(environment, "migrate", "--no-input")
-    return environment
+    if redis_url:
+        variables["REDIS_URL"] = redis_url
+    return variables
+
+
+@pytest.fixture
+def env(tmp_path, redis_port):
+    """The environment of every Sprintboard process of this test: its own database and Redis."""
+    variables = environment(tmp_path / "sprintboard.sqlite3", f"redis://127.0.0.1:{redis_port}/0")
+    manage(variables, "migrate", "--no-input")
+    return variables
 
 
 @pytest.fixture

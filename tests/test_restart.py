@@ -11,7 +11,6 @@ back-off) and the server sends the current state on connect (CONTRACT.md, WebSoc
 shows the result entered during the outage and is live again, without a reload.
 """
 
-import os
 import shutil
 import signal
 import subprocess
@@ -21,7 +20,7 @@ import time
 import pytest
 
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
-from tests.test_multiprocess import BASE_DIR, SLUG, free_port, manage, read, stop, wait_for_port
+from tests.test_multiprocess import BASE_DIR, SLUG, environment, free_port, manage, read, stop, wait_for_port
 
 PAGE_TIMEOUT_MS = 10_000
 
@@ -61,21 +60,6 @@ class Daphne:
 
     def stop(self):
         stop(self.process, "daphne")
-
-
-def environment(database):
-    """The environment of a Sprintboard process using the SQLite file `database`, without Redis."""
-    variables = {
-        key: value for key, value in os.environ.items()
-        if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL", "DEBUG"}
-    }
-    variables.update(
-        DJANGO_SETTINGS_MODULE="sprintboard.settings",
-        DATABASE_URL=f"sqlite:///{database}",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        PYTHONUNBUFFERED="1",
-    )
-    return variables
 
 
 @pytest.fixture(scope="module")
