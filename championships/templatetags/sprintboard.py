@@ -113,6 +113,8 @@ BADGE_TITLES = {
 def badges(labels):
     """Record badges as text with a title (never colour alone). A filter, not an include: it
     runs for every cell of every live frame."""
+    if not labels:
+        return ""  # most cells: spare format_html_join's work
     return format_html_join(
         "",
         '<span class="badge badge-{}" title="{}">{}</span>',
