@@ -52,6 +52,7 @@ class Feed:
         self.group = group
         self.layer = get_channel_layer(alias)
         self.consumers = {}  # an insertion-ordered set
+        self.state = None  # the consumers' `SharedRead` of the current state
         self.channel = None
         self.tasks = []
         self.started = asyncio.ensure_future(self._start())
@@ -148,6 +149,43 @@ class Feed:
         task = asyncio.ensure_future(stop)
         cls._stopping.add(task)
         task.add_done_callback(cls._stopping.discard)
+
+
+class SharedRead:
+    """A read of the current state for callers that each need one started after they asked
+    (they have joined the feed: what was saved before is in it, what is saved after comes as a
+    frame), shared by all that ask while another read is under way. A storm of reconnecting
+    browsers (a restarted server) then costs a few database reads, not one connection each.
+    """
+
+    def __init__(self, read):
+        self.read = read  # a coroutine function
+        self.running = None  # the read under way
+        self.next = None  # the read that starts when it ends, for those who asked meanwhile
+
+    async def __call__(self):
+        if self.next is None:
+            # In a context of its own: what Django keeps per async context (its cache handler,
+            # asgiref's markers) would otherwise stay with a connection as long as it is open.
+            self.next = asyncio.get_running_loop().create_task(
+                self._after(self.running), context=contextvars.Context()
+            )
+            self.next.add_done_callback(_retrieve)
+        # Shielded: a browser leaving does not cancel the read for the others.
+        return await asyncio.shield(self.next)
+
+    async def _after(self, previous):
+        if previous is not None:
+            await asyncio.wait([previous])  # one read at a time
+        # From here on, whoever asks waits for the next read.
+        self.running, self.next = self.next, None
+        return await self.read()
+
+
+def _retrieve(task):
+    """Mark a shared read's failure as seen: each caller gets it; with none left, it is dropped."""
+    if not task.cancelled():
+        task.exception()
 
 
 class DaphneWire:
@@ -296,11 +334,9 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
         self.pending = []
         self.feed = await Feed.join(live.group_name(slug, language), self, alias=self.feed_layer_alias)
         self.group = self.feed.group  # one string for every consumer of the feed
-        # In a context of its own: what Django keeps per async context (its cache handler,
-        # asgiref's markers) would otherwise stay with this connection as long as it is open.
-        html = await asyncio.create_task(
-            database_sync_to_async(live.current_fragments)(slug, language), context=contextvars.Context()
-        )
+        if self.feed.state is None:
+            self.feed.state = SharedRead(database_sync_to_async(functools.partial(live.current_fragments, slug, language)))
+        html = await self.feed.state()
         if html is None:
             feed, self.feed = self.feed, None
             await feed.leave(self)

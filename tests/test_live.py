@@ -347,3 +347,30 @@ async def test_a_save_pushes_the_classification_and_only_its_own_distance(final_
         assert not any(f'id="distance-{order}"' in frame for order in (1, 2, 3))
     finally:
         await communicator.disconnect()
+
+
+async def test_a_storm_of_connects_all_end_on_the_latest_state(final_1000, kok):
+    """Browsers reconnecting at once (a restarted server) share their reads of the state; a save
+    landing in the middle of the storm still reaches every one of them, in the state sent on
+    connect or in a frame after it."""
+    import asyncio
+
+    async def connect():
+        communicator = WebsocketCommunicator(application, PATH, headers=ORIGIN)
+        ok, code = await communicator.connect(timeout=TIMEOUT)
+        assert ok, f"connection refused with close code {code}"
+        return communicator
+
+    connects = [asyncio.ensure_future(connect()) for _ in range(40)]
+    await asyncio.sleep(0)  # the first connects are under way
+    await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.57"))
+    communicators = await asyncio.gather(*connects)
+    try:
+        for communicator in communicators:
+            frame = await communicator.receive_from(timeout=TIMEOUT)
+            if total(frame, kok) != "148.100":  # connected before the save: the push follows
+                frame = await communicator.receive_from(timeout=TIMEOUT)
+            assert total(frame, kok) == "148.100"
+    finally:
+        for communicator in communicators:
+            await communicator.disconnect()
