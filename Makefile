@@ -52,7 +52,7 @@ screenshots: $(VENV)/.installed
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -m "not slow"
 
-# Live standings fan-out, save-to-render and memory (bench/run.py): about 4 minutes, on 127.0.0.1.
+# Live standings fan-out, save-to-render and memory (bench/run.py): about 2.5 minutes, on 127.0.0.1.
 # `make bench BENCH_ARGS=--quick` takes about one; `BENCH_ARGS=--help` lists the options.
 bench: $(VENV)/.installed
 	$(PY) bench/run.py $(BENCH_ARGS)
