@@ -107,7 +107,9 @@ class Chart:
             tuple((d.order, d.meters) for d in self.distances),
             tuple(t.position for t in self.x_ticks),
             tuple((t.position, t.value) for t in self.y_ticks),
-            tuple((s.skater.name, tuple((p.x, p.y, p.value) for p in s.points), s.label_y) for s in self.series),
+            tuple(
+                (s.skater.name, tuple((p.x, p.y, p.value) for p in s.points), s.label_y) for s in self.series
+            ),
         )
 
     # Where the axes' texts go.

@@ -199,7 +199,8 @@ class DaphneWire:
     """
 
     __slots__ = ("server", "protocol")
-    _last = (None, None, None, None)  # (text, factory, prepared frame, send-buffer limit): the frame being fanned out
+    # The frame being fanned out: (text, factory, prepared frame, send-buffer limit).
+    _last = (None, None, None, None)
 
     def __init__(self, server, protocol):
         self.server = server
@@ -335,7 +336,8 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
         self.feed = await Feed.join(live.group_name(slug, language), self, alias=self.feed_layer_alias)
         self.group = self.feed.group  # one string for every consumer of the feed
         if self.feed.state is None:
-            self.feed.state = SharedRead(database_sync_to_async(functools.partial(live.current_fragments, slug, language)))
+            read = database_sync_to_async(functools.partial(live.current_fragments, slug, language))
+            self.feed.state = SharedRead(read)
         html = await self.feed.state()
         if html is None:
             feed, self.feed = self.feed, None

@@ -2,6 +2,8 @@
 1:13.32 / 1.13,32), and what the pages derive from a `Standings`: provisional or official, the
 distance on the ice, the days, and the charts' coordinates."""
 
+import threading
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils.html import format_html_join
@@ -89,14 +91,16 @@ def drawn_charts(standings):
     html = _drawings.get(key)
     if html is None:
         html = render_to_string("championships/_charts.html", {"gap": gap, "bump": bump})
-        if len(_drawings) >= DRAWINGS_KEPT:
-            del _drawings[next(iter(_drawings))]  # the oldest
-        _drawings[key] = html
+        with _drawings_lock:  # pages and pushes render in several threads
+            if len(_drawings) >= DRAWINGS_KEPT:
+                del _drawings[next(iter(_drawings))]  # the oldest
+            _drawings[key] = html
     return html
 
 
 DRAWINGS_KEPT = 64
 _drawings = {}
+_drawings_lock = threading.Lock()
 
 
 BADGE_TITLES = {
