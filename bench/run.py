@@ -574,6 +574,7 @@ def run_render(fields, repeats, log):
     from championships.championship_file import load
     from championships.forms import result_form
     from championships.models import Start
+    from championships.standings import Standings
 
     rows = []
     broadcast = live.broadcast
@@ -596,7 +597,7 @@ def run_render(fields, repeats, log):
                 championship.refresh_from_db()
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
-                    html = live.render_fragments(championship)
+                    html = live.render_fragments(Standings(championship))
                     times.append(time.perf_counter() - started)
                 queries.append(len(captured))
             row = {"skaters": n, "render_ms": 1000 * statistics.median(times), "queries": max(queries),

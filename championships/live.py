@@ -36,13 +36,13 @@ def page_language(code):
     return code if code in LANGUAGES else settings.LANGUAGE_CODE
 
 
-def render_fragments(championship, language=settings.LANGUAGE_CODE, distances=None):
-    """The championship's live fragments as one HTML frame of `hx-swap-oob` elements: the
+def render_fragments(standings, language=settings.LANGUAGE_CODE, distances=None):
+    """A `Standings`' live fragments as one HTML frame of `hx-swap-oob` elements: the
     classification, the distances of `distances` (orders; None: every distance) and the time
-    of the update. Rendered in the page's language, never in the language of whoever saved.
+    of the update. Rendered in the page's language, never in the language of whoever saved;
+    the standings themselves are the same in every language (read and scored once).
     """
     with translation.override(language):
-        standings = Standings(championship)
         parts = [render_to_string("championships/standings.html#classification", {"standings": standings})]
         parts += [
             render_to_string(
@@ -65,7 +65,7 @@ def current_fragments(slug, language=settings.LANGUAGE_CODE):
     key = f"sprintboard:fragments:{championship.pk}:{language}"
     revision, html = cache.get(key, (None, None))
     if revision != championship.revision:
-        html = render_fragments(championship, language)
+        html = render_fragments(Standings(championship), language)
         cache.set(key, (championship.revision, html), timeout=3600)
     return html
 
@@ -98,7 +98,8 @@ def broadcast(championship_id):
             followed = _followed(layer, list(groups))
             # Every frame is rendered before any is sent: rendering in this thread while the
             # event loop fans a frame out would hold the GIL against it (bench/: the fan-out doubles).
-            frames = [(group, render_fragments(championship, groups[group], distances)) for group in followed]
+            standings = Standings(championship)
+            frames = [(group, render_fragments(standings, groups[group], distances)) for group in followed]
             if frames:
                 async_to_sync(_send)(layer, frames)
     except Exception:

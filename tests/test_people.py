@@ -297,6 +297,34 @@ def test_an_official_marks_distances_official_and_it_goes_live(
     assert official_client.get(FEED).json()["revision"] > revision
 
 
+def test_a_push_reads_the_standings_once_whatever_the_languages_followed(
+    wk_sprint_after_3, django_capture_on_commit_callbacks
+):
+    """Each followed language gets a frame in its own words, from one reading of the database."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    layer = get_channel_layer()
+
+    def push_and_count(*followed):
+        async_to_sync(layer.flush)()
+        channel = async_to_sync(layer.new_channel)()
+        for language in followed:
+            async_to_sync(layer.group_add)(live.group_name(SLUG, language), channel)
+        with CaptureQueriesContext(connection) as queries:
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                live.championship_changed(wk_sprint_after_3.pk, 4)
+        return len(queries), [async_to_sync(layer.receive)(channel)["html"] for _ in followed]
+
+    try:
+        both, frames = push_and_count("en", "nl")
+        assert sorted("111,315" in frame for frame in frames) == [False, True]  # one Dutch, one English
+        english_only, _ = push_and_count("en")
+        assert both == english_only
+    finally:
+        async_to_sync(layer.flush)()
+
+
 def test_marking_provisional_again(wk_sprint_after_3, official_client, django_capture_on_commit_callbacks):
     Distance.objects.filter(championship=wk_sprint_after_3).update(official=True)
     distance = wk_sprint_after_3.distances.get(order=3)
@@ -363,7 +391,7 @@ def test_the_charts_are_in_the_live_classification(wk_sprint_after_3, client):
     assert "stroke-dasharray" in bump
     # The frame pushed to browsers carries them too, numbers in the page's language but
     # coordinates always with a decimal point.
-    frame = live.render_fragments(wk_sprint_after_3, "nl")
+    frame = live.render_fragments(Standings(wk_sprint_after_3), "nl")
     assert frame.count("<svg") == 2 and "Femke Kok +0,335" in frame
     for attribute in re.findall(r'\s(?:x|y|x1|x2|y1|y2)="([^"]*)"', frame):
         assert "," not in attribute, attribute
@@ -410,7 +438,7 @@ def test_charts_are_drawn_again_when_what_they_show_changes(wk_sprint):
     from championships.models import Result, Skater
 
     def gap_chart_html(language="en"):
-        frame = live.render_fragments(wk_sprint, language)
+        frame = live.render_fragments(Standings(wk_sprint), language)
         return frame[frame.index('<figure class="chart chart-gap">') : frame.index('<figure class="chart chart-bump">')]
 
     complete = gap_chart_html()
