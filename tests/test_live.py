@@ -118,6 +118,13 @@ async def connected(path=PATH, headers=ORIGIN):
     return communicator, state
 
 
+async def state_on_connect(path=PATH, headers=ORIGIN):
+    """The state a browser gets on connecting (it leaves at once)."""
+    communicator, state = await connected(path, headers)
+    await communicator.disconnect()
+    return state
+
+
 # --- tests ------------------------------------------------------------------------------------
 
 
@@ -186,11 +193,8 @@ async def test_a_missing_origin_is_refused(championship):
 
 
 async def test_the_other_allowed_host_is_accepted(championship):
-    communicator, state = await connected(headers=[(b"origin", b"http://localhost:8000")])
-    try:
-        assert "111.315" in state
-    finally:
-        await communicator.disconnect()
+    state = await state_on_connect(headers=[(b"origin", b"http://localhost:8000")])
+    assert "111.315" in state
 
 
 async def test_frames_from_the_client_are_ignored(final_1000, kok):
@@ -292,11 +296,8 @@ async def test_a_failed_broadcast_never_fails_the_save(final_1000, kok, monkeypa
         await communicator.disconnect()
 
     # ... and a browser (re)connecting gets the saved state.
-    communicator, state = await connected()
-    try:
-        assert total(state, kok) == "148.100"
-    finally:
-        await communicator.disconnect()
+    state = await state_on_connect()
+    assert total(state, kok) == "148.100"
 
 
 async def test_the_saving_officials_language_does_not_leak_into_the_feed(final_1000, kok):
@@ -321,19 +322,13 @@ async def test_the_saving_officials_language_does_not_leak_into_the_feed(final_1
         await english.disconnect()
         await dutch.disconnect()
 
-    communicator, state = await connected()
-    try:
-        assert total(state, kok) == "148.100"
-    finally:
-        await communicator.disconnect()
+    state = await state_on_connect()
+    assert total(state, kok) == "148.100"
 
 
 async def test_an_unknown_language_gets_the_sites_language(championship, kok):
-    communicator, state = await connected(path=f"{PATH}?lang=xx-evil")
-    try:
-        assert total(state, kok) == "111.315"
-    finally:
-        await communicator.disconnect()
+    state = await state_on_connect(path=f"{PATH}?lang=xx-evil")
+    assert total(state, kok) == "111.315"
 
 
 async def test_a_save_pushes_the_classification_and_only_its_own_distance(final_1000, kok):
