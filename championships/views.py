@@ -32,33 +32,42 @@ def _after(request, standings):
     return int(value)
 
 
+def _championship_standings(slug):
+    return Standings(get_object_or_404(Championship, slug=slug))
+
+
 def _standings(request, slug):
-    standings = Standings(get_object_or_404(Championship, slug=slug))
+    standings = _championship_standings(slug)
     standings.requested_after = _after(request, standings)
     return standings
 
 
 def _distance_standings(slug, order):
-    standings = Standings(get_object_or_404(Championship, slug=slug))
+    standings = _championship_standings(slug)
     if not 1 <= order <= len(standings.distances):
         raise Http404("This championship has no such distance.")
     return standings
+
+
+def _page(request, template, fragment, context):
+    """The whole page, or for an htmx request only its live fragment: the partial the push sends."""
+    return render(request, f"{template}#{fragment}" if request.htmx else template, context)
 
 
 def standings(request, slug):
     if request.GET.get("tv"):
         return tv(request, slug)
     standings = _standings(request, slug)
-    template = "championships/standings.html"
-    if request.htmx:
-        template += "#classification"
-    return render(request, template, {"standings": standings, "live": standings.requested_after is None})
+    return _page(
+        request, "championships/standings.html", "classification",
+        {"standings": standings, "live": standings.requested_after is None},
+    )
 
 
 def tv(request, slug):
     """For a screen or projector: large type, no controls, the classification and the distance on
     the ice in turn (static/sprintboard.js), live through the same fragments as the other pages."""
-    standings = Standings(get_object_or_404(Championship, slug=slug))
+    standings = _championship_standings(slug)
     sheets = [standings.sheet(d.order) for d in standings.distances]
     return render(
         request, "championships/tv.html", {"standings": standings, "sheets": sheets, "live": True, "tv": True}
@@ -73,21 +82,21 @@ def standings_json(request, slug):
 
 def distance(request, slug, order):
     standings = _distance_standings(slug, order)
-    template = "championships/distance.html"
-    if request.htmx:
-        template += "#distance"
-    return render(request, template, {"standings": standings, "sheet": standings.sheet(order), "live": True})
+    return _page(
+        request, "championships/distance.html", "distance",
+        {"standings": standings, "sheet": standings.sheet(order), "live": True},
+    )
 
 
 def head_to_head(request, slug):
-    standings = Standings(get_object_or_404(Championship, slug=slug))
+    standings = _championship_standings(slug)
     chosen = [request.GET.get(key, "") for key in ("a", "b")]
     skaters = [standings.skaters.get(int(pk)) if _is_number(pk) else None for pk in chosen]
     h2h = HeadToHead(standings, *skaters) if all(skaters) and skaters[0] != skaters[1] else None
-    template = "championships/head_to_head.html"
-    if request.htmx:
-        template += "#head-to-head"
-    return render(request, template, {"standings": standings, "h2h": h2h, "chosen": chosen, "live": True})
+    return _page(
+        request, "championships/head_to_head.html", "head-to-head",
+        {"standings": standings, "h2h": h2h, "chosen": chosen, "live": True},
+    )
 
 
 # --- CSV: the pages' tables for spreadsheets, always in the English number format ---------------

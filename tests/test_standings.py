@@ -416,3 +416,14 @@ def test_personal_bests_from_one_minute_up_give_pb_badges(client, db, seed_data)
     badges = [cell["badges"] for cell in rows["Femke Kok"]["distances"]]
     # 37.07 beats her 37.10 (then equals it on day two: no PB); 1:13.57 beats 1:14.00.
     assert badges == [["TR", "PB"], [], ["=TR"], ["PB"]]
+
+
+@pytest.mark.parametrize(
+    "url, fragment",
+    [(PAGE, '<section id="classification"'), (f"/{SLUG}/distances/3/", '<section id="distance-3"')],
+)
+def test_an_htmx_request_gets_only_the_live_fragment(wk_sprint_after_3, client, url, fragment):
+    """The same partial as the push: the fragment alone, no page around it."""
+    html = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert html.lstrip().startswith(fragment)
+    assert "<html" not in html and "<html" in client.get(url).content.decode()
