@@ -244,26 +244,19 @@ def setup_django(workdir):
 def seed_demo():
     """The demo championship before the final 1000 m, an official and a session for them."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
     from championships.championship_file import load
-    from championships.officials import ensure_official
+    from championships.officials import ensure_official, session_key_for
 
     call_command("migrate", verbosity=0, interactive=False)
     with open(BASE / "data" / f"{SLUG}.json", encoding="utf-8") as f:
         championship = load(json.load(f), replace=True, results_until=3)
     username, _ = ensure_official()
-    official = User.objects.get(username=username)
-    session = SessionStore()
-    session[SESSION_KEY] = str(official.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = official.get_session_auth_hash()
-    session.create()
+    session_key = session_key_for(User.objects.get(username=username))
     csrf = "b" * 32  # an unmasked 32-character secret, sent as cookie and form field
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
     distance = championship.distances.get(order=4)
     return {"distance": distance.pk, "cookie": cookie, "csrf": csrf}
 

@@ -36,3 +36,19 @@ def ensure_official(username="official"):
     user.save()
     user.groups.add(ensure_officials_group(Group, Permission))
     return username, password
+
+
+def session_key_for(user):
+    """A logged-in session for `user`, made in the database: for the tools that post to a running
+    server's admin as that official (`manage.py replay --server`, bench/)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key

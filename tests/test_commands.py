@@ -1,4 +1,4 @@
-"""`manage.py load_championship` and `manage.py dump_championship` (CONTRACT.md)."""
+"""`manage.py load_championship`, `dump_championship` (CONTRACT.md) and `replay`."""
 
 import json
 import os
@@ -188,3 +188,18 @@ def test_manage_py_load_broken_file_exits_non_zero(tmp_path, seed_data):
     with sqlite3.connect(database) as db:
         for table in ("championship", "skater", "result", "start", "distance", "record"):
             assert db.execute(f"select count(*) from championships_{table}").fetchone() == (0,), table
+
+
+# --- replay ---------------------------------------------------------------------------------------
+
+
+def test_replay_enters_a_distance_pair_by_pair(wk_sprint_after_3, client):
+    out, _ = run("replay", SLUG, "--distance", "4", "--source", str(SEED_FILE), "--pace", "0")
+    lines = out.splitlines()
+    assert len(lines) == 5 and lines[0].startswith("pair 1: ")
+    assert "Femke Kok 1:13.57" in lines[4] and "Miho Takagi 1:13.13" in lines[4]
+    rows = client.get(f"/{SLUG}/standings.json").json()["rows"]
+    assert [(r["skater"]["name"], r["points"]) for r in rows[:3]] == [
+        ("Miho Takagi", "147.545"), ("Femke Kok", "148.100"), ("Jutta Leerdam", "148.265")
+    ]
+    assert Result.objects.filter(distance__order=4).count() == 10

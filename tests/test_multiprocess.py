@@ -364,3 +364,35 @@ def test_a_spectator_that_stops_reading_is_dropped_and_heals_on_reconnect(env, f
         print(f"dropped after {asyncio.run(spectate()) * 512} KB of frames")
     finally:
         stalled.close()
+
+
+@pytest.mark.slow
+def test_replay_through_the_running_servers_admin_reaches_its_spectators(env, feed):
+    """`make replay`: the final 1000 m entered as an official through the server's pair entry
+    (a session made in the shared database), pushed by the server to its spectators."""
+    url, origin = feed
+
+    async def spectate():
+        async with websockets.connect(url, origin=origin, open_timeout=10) as client:
+            assert "111.315" in kok_row(await asyncio.wait_for(client.recv(), timeout=10))
+            replay = await asyncio.to_thread(
+                manage, env, "replay", SLUG, "--distance", "4", "--source", "data/wk-sprint-2024-women.json",
+                "--pace", "0", "--server", origin,
+            )
+            assert "Femke Kok 1:13.57" in replay.stdout
+            return await frame_with(client, "148.100", timeout=10)
+
+    assert "148.100" in kok_row(asyncio.run(spectate()))
+
+
+@pytest.mark.slow
+def test_replay_refused_by_the_server_says_so(env, feed):
+    """A replay whose session the server does not take (another SECRET_KEY) must not pass for done."""
+    _, origin = feed
+    replay = subprocess.run(
+        [sys.executable, "manage.py", "replay", SLUG, "--distance", "4", "--source",
+         "data/wk-sprint-2024-women.json", "--pace", "0", "--server", origin],
+        cwd=BASE_DIR, env={**env, "SECRET_KEY": "another-key"}, capture_output=True, text=True, timeout=60,
+    )
+    assert replay.returncode != 0
+    assert "did not take the official's session" in replay.stderr

@@ -9,9 +9,7 @@ import urllib.parse
 import urllib.request
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
@@ -19,7 +17,7 @@ from championships.championship_file import check
 from championships.display import result_text
 from championships.forms import PairEntryForm
 from championships.models import Championship
-from championships.officials import OFFICIALS_GROUP
+from championships.officials import OFFICIALS_GROUP, session_key_for
 
 
 class Command(BaseCommand):
@@ -76,15 +74,11 @@ class Command(BaseCommand):
         official = User.objects.filter(groups__name=OFFICIALS_GROUP, is_active=True).first()
         if official is None:
             raise CommandError("no official login: run `manage.py demo` or create one in the Officials group")
-        session = SessionStore()
-        session[SESSION_KEY] = str(official.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = official.get_session_auth_hash()
-        session.create()
+        session_key = session_key_for(official)
         csrf = secrets.token_hex(16)  # a 32-character secret: Django accepts it unmasked
         host = urllib.parse.urlsplit(server).hostname
         jar = http.cookiejar.CookieJar()
-        for name, value in ((settings.SESSION_COOKIE_NAME, session.session_key), (settings.CSRF_COOKIE_NAME, csrf)):
+        for name, value in ((settings.SESSION_COOKIE_NAME, session_key), (settings.CSRF_COOKIE_NAME, csrf)):
             jar.set_cookie(http.cookiejar.Cookie(
                 0, name, value, None, False, host, False, False, "/", True, False, None, False, None, None, {}
             ))
@@ -97,8 +91,13 @@ class Command(BaseCommand):
             try:
                 with opener.open(request) as response:
                     page = response.read().decode()
+                    landed = urllib.parse.urlsplit(response.geturl()).path
             except urllib.error.URLError as error:
                 raise CommandError(f"cannot reach {server}: {error.reason}")
+            if landed == reverse("admin:login"):
+                raise CommandError(
+                    f"{server} did not take the official's session: is it using this database and SECRET_KEY?"
+                )
             if 'class="errorlist' in page:
                 raise CommandError(f"pair {number} was refused by the server")
 
