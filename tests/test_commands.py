@@ -203,3 +203,12 @@ def test_replay_enters_a_distance_pair_by_pair(wk_sprint_after_3, client):
         ("Miho Takagi", "147.545"), ("Femke Kok", "148.100"), ("Jutta Leerdam", "148.265")
     ]
     assert Result.objects.filter(distance__order=4).count() == 10
+
+
+def test_demo_tells_how_to_replay_on_its_port(db, monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    out, _ = run("demo")
+    assert "http://127.0.0.1:8123/wk-sprint-2024-women/" in out
+    assert "`make replay PORT=8123` in a second terminal" in out
+    monkeypatch.setenv("PORT", "8000")
+    assert "`make replay` in a second terminal" in run("demo")[0]

@@ -31,4 +31,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Loaded {championship.name} up to distance {results_until}."))
         self.stdout.write(f"  Standings: http://127.0.0.1:{port}/{championship.slug}/")
         self.stdout.write(f"  Officials: http://127.0.0.1:{port}/admin/  login {username} / {password}")
-        self.stdout.write("  Watch the final 1000 m skated: `make replay` in a second terminal.")
+        replay = "make replay" if port == "8000" else f"make replay PORT={port}"
+        self.stdout.write(f"  Watch the final 1000 m skated: `{replay}` in a second terminal.")
