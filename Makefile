@@ -16,7 +16,7 @@ find_python = \
       p=$$(pyenv prefix $$v)/bin/python3; [ -x $$p ] && { echo $$p; exit 0; }; done; fi; \
   exit 1
 
-.PHONY: demo replay test test-postgres test-fast screenshots bench soak clean
+.PHONY: demo replay test lint format test-postgres test-fast screenshots bench soak clean
 
 $(VENV)/.installed: requirements.txt
 	@python=$$($(find_python)) || { echo "Sprintboard needs Python 3.12 or newer: install it (or pyenv install 3.12) or run 'make PYTHON=/path/to/python3.12 ...'." >&2; exit 1; }; \
@@ -36,8 +36,19 @@ replay: $(VENV)/.installed
 	$(PY) manage.py replay wk-sprint-2024-women --distance 4 --source data/wk-sprint-2024-women.json \
 		--pace $(PACE) --server http://127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed
+test: lint
 	$(PY) -m pytest
+
+# Checked by `make test` (and so CI): ruff's lint and format, the templates, no missing migration.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint --quiet
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 # The suite against the PostgreSQL in DATABASE_URL (the slow tests run on SQLite in `make test`).
 test-postgres: $(VENV)/.installed

@@ -21,17 +21,16 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-from sprintboard.asgi import application as app_application  # noqa: E402  (sets Django up)
+from channels.layers import get_channel_layer
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.db import transaction
+from django.db.models.signals import post_save, pre_save
+from django.urls import path
 
-from channels.layers import get_channel_layer  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.db import transaction  # noqa: E402
-from django.db.models.signals import post_save, pre_save  # noqa: E402
-from django.urls import path  # noqa: E402
-
-from championships import consumers, live  # noqa: E402
-from championships.models import Result  # noqa: E402
+from championships import consumers, live
+from championships.models import Result
+from sprintboard.asgi import application as app_application
 
 MARKS = os.environ.get("BENCH_MARKS")
 TRACE = bool(os.environ.get("BENCH_TRACE"))
@@ -67,7 +66,9 @@ else:
     application = ProtocolTypeRouter(
         {
             "http": app_application.application_mapping["http"],
-            "websocket": AllowedHostsOriginValidator(URLRouter([path("ws/<slug:slug>/", consumer.as_asgi())])),
+            "websocket": AllowedHostsOriginValidator(
+                URLRouter([path("ws/<slug:slug>/", consumer.as_asgi())])
+            ),
         }
     )
 
@@ -101,7 +102,7 @@ if MARKS and TRACE:
     consumers.ChampionshipConsumer.championship_update = traced_update
     untraced_application = application
 
-    async def application(scope, receive, send):  # noqa: F811 - the same, with the save's answer
+    async def application(scope, receive, send):
         if scope["type"] != "http" or scope.get("method") != "POST":
             return await untraced_application(scope, receive, send)
 

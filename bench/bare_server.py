@@ -22,7 +22,7 @@ REVISION = re.compile(r'data-revision="(\d+)"')
 
 
 async def main(port, frame_file, deadline):
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     with open(frame_file, encoding="utf-8") as f:
         frame = f.read()
@@ -35,6 +35,7 @@ async def main(port, frame_file, deadline):
         if size >= len(frame):
             return body + " " * (size - len(frame)) + tail
         return body[: max(0, size - len(tail))] + tail
+
     clients = set()
 
     async def handler(connection):

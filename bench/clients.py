@@ -29,6 +29,7 @@ after --deadline seconds or when stdin closes (the benchmark died).
 import argparse
 import asyncio
 import base64
+import contextlib
 import gc
 import json
 import os
@@ -126,8 +127,11 @@ class Spectator(asyncio.BufferedProtocol):
                     continue
                 short = self.head[1] & 0x7F
                 length = (
-                    struct.unpack_from("!H", self.head, 2)[0] if short == 126
-                    else struct.unpack_from("!Q", self.head, 2)[0] if short == 127 else short
+                    struct.unpack_from("!H", self.head, 2)[0]
+                    if short == 126
+                    else struct.unpack_from("!Q", self.head, 2)[0]
+                    if short == 127
+                    else short
                 )
                 self.opcode, self.fin = self.head[0] & 0x0F, bool(self.head[0] & 0x80)
                 self.head = bytearray()
@@ -195,7 +199,12 @@ class Group:
         self.reconnect_seconds = []  # from a reconnect's start to its first frame
 
     def lost(self, spectator):
-        if spectator.armed and spectator.arrived is None and self.pending > 0 and spectator.first_frame.done():
+        if (
+            spectator.armed
+            and spectator.arrived is None
+            and self.pending > 0
+            and spectator.first_frame.done()
+        ):
             self.arrival()  # nothing more will come on it: do not wait for it
 
     def arrival(self):
@@ -204,7 +213,11 @@ class Group:
             self.all_arrived.set()
 
     def live(self):
-        return [s for s in self.spectators if not s.closed and s.first_frame.done() and not s.first_frame.exception()]
+        return [
+            s
+            for s in self.spectators
+            if not s.closed and s.first_frame.done() and not s.first_frame.exception()
+        ]
 
 
 class Pool:
@@ -247,7 +260,7 @@ class Pool:
                     return
                 try:
                     await self.open(group, url.hostname, url.port, url.path, origin, deadline)
-                except Exception as error:  # noqa: BLE001 - reported, counted
+                except Exception as error:
                     failures.append(repr(error)[:200])
 
         await asyncio.gather(*(one(i) for i in range(n)))
@@ -277,10 +290,8 @@ class Pool:
 
     async def wait(self, timeout, tag="default"):
         group = self.group(tag)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(group.all_arrived.wait(), timeout)
-        except TimeoutError:
-            pass
         times = sorted(s.arrived for s in group.spectators if s.arrived is not None)
         return {
             "received": len(times),
@@ -306,7 +317,7 @@ class Pool:
             started = time.monotonic()
             try:
                 await self.open(group, *spectator.address, origin, started + timeout)
-            except Exception as error:  # noqa: BLE001 - reported, counted
+            except Exception as error:
                 group.churned["failed"] += 1
                 group.churn_errors[repr(error)[:200]] += 1
             else:
@@ -355,7 +366,7 @@ class Pool:
 
 
 async def main(deadline):
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     loop = asyncio.get_running_loop()
     pool = Pool()
@@ -405,5 +416,7 @@ async def main(deadline):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--deadline", type=float, default=600, help="exit after this many seconds whatever happens")
+    parser.add_argument(
+        "--deadline", type=float, default=600, help="exit after this many seconds whatever happens"
+    )
     asyncio.run(main(parser.parse_args().deadline))

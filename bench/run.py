@@ -71,7 +71,7 @@ class Children:
         self.procs = []
 
     def start(self, name, argv, env=None, pipes=False):
-        log = open(self.workdir / f"{name}.log", "ab")
+        log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 (open while the process runs)
         proc = subprocess.Popen(
             argv,
             cwd=BASE,
@@ -101,7 +101,7 @@ class Children:
         for proc in list(self.procs):
             try:
                 self.stop(proc)
-            except Exception:  # noqa: BLE001 - keep killing the others
+            except Exception:
                 proc.kill()
 
     def pids(self):
@@ -126,7 +126,9 @@ class LineChild:
             if ready:
                 chunk = os.read(self.proc.stdout.fileno(), 65536)
                 if not chunk:
-                    raise RuntimeError(f"{self.proc.bench_name} exited (code {self.proc.poll()}): see its log")
+                    raise RuntimeError(
+                        f"{self.proc.bench_name} exited (code {self.proc.poll()}): see its log"
+                    )
                 self.buffer += chunk
         line, self.buffer = self.buffer.split(b"\n", 1)
         return json.loads(line)
@@ -145,11 +147,15 @@ class Spectators:
     """The load generator (clients.py): spectators grouped by tag, one tag per server under test."""
 
     def __init__(self, children, deadline):
-        self.child = LineChild(children.start("clients", [PY, "bench/clients.py", "--deadline", str(deadline)], pipes=True))
+        self.child = LineChild(
+            children.start("clients", [PY, "bench/clients.py", "--deadline", str(deadline)], pipes=True)
+        )
 
     def connect(self, tag, urls, n, timeout):
-        return self.child.ask({"cmd": "connect", "tag": tag, "urls": urls, "n": n, "origin": ORIGIN, "timeout": timeout},
-                              timeout + 30)
+        return self.child.ask(
+            {"cmd": "connect", "tag": tag, "urls": urls, "n": n, "origin": ORIGIN, "timeout": timeout},
+            timeout + 30,
+        )
 
     def arm(self, tag):
         return self.child.ask({"cmd": "arm", "tag": tag})["armed"]
@@ -276,14 +282,22 @@ class Official:
         hundredths = 7357 + self.count % 90  # 1:13.57, 1:13.58, ...: every save changes the standings
         inner = f"1:{hundredths // 100 - 60}.{hundredths % 100:02d}"
         url = reverse("admin:championships_distance_pair", args=[self.seed["distance"], 1])
-        body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.seed["csrf"], "inner": inner, "outer": "1:14.02"})
+        body = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": self.seed["csrf"], "inner": inner, "outer": "1:14.02"}
+        )
         seen = self.marks.stat().st_size if self.marks.exists() else 0
         connection = HTTPConnection("127.0.0.1", port, timeout=30)
         started = time.monotonic()
-        connection.request("POST", url, body, {
-            "Cookie": self.seed["cookie"], "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"http://127.0.0.1:{port}{url}",
-        })
+        connection.request(
+            "POST",
+            url,
+            body,
+            {
+                "Cookie": self.seed["cookie"],
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{port}{url}",
+            },
+        )
         response = connection.getresponse()
         response.read()
         answered = time.monotonic()
@@ -299,10 +313,18 @@ class Official:
         if not commits:
             raise RuntimeError("the server recorded no commit for the save (BENCH_MARKS)")
         if os.environ.get("BENCH_TRACE"):
-            print("    trace:", ", ".join(f"{e} +{1000 * (float(t) - commits[0]):.0f}" for e, t in events),
-                  f"answered +{1000 * (answered - commits[0]):.0f}")
-        return {"posted": started, "t0": commits[0], "pushed": pushed[0] if pushed else None,
-                "rendered": sends[0] if sends else None, "answered": answered}
+            print(
+                "    trace:",
+                ", ".join(f"{e} +{1000 * (float(t) - commits[0]):.0f}" for e, t in events),
+                f"answered +{1000 * (answered - commits[0]):.0f}",
+            )
+        return {
+            "posted": started,
+            "t0": commits[0],
+            "pushed": pushed[0] if pushed else None,
+            "rendered": sends[0] if sends else None,
+            "answered": answered,
+        }
 
 
 # --- servers under test -------------------------------------------------------------------------
@@ -334,14 +356,19 @@ def start_bare(children, workdir, frame):
     frame_file = Path(workdir) / "frame.html"
     frame_file.write_text(frame, encoding="utf-8")
     port = free_port()
-    proc = children.start(f"bare-{port}", [PY, "bench/bare_server.py", "--port", str(port), "--frame", str(frame_file)],
-                          pipes=True)
+    proc = children.start(
+        f"bare-{port}",
+        [PY, "bench/bare_server.py", "--port", str(port), "--frame", str(frame_file)],
+        pipes=True,
+    )
     server = LineChild(proc)
 
     def trigger():
         return {"t0": server.ask("go")["t0"]}
 
-    target = Target("bare websockets", "bare", [f"ws://127.0.0.1:{port}/ws/{SLUG}/"], [proc.pid], trigger, bare=True)
+    target = Target(
+        "bare websockets", "bare", [f"ws://127.0.0.1:{port}/ws/{SLUG}/"], [proc.pid], trigger, bare=True
+    )
     target.server = server
     return target, [proc]
 
@@ -361,8 +388,20 @@ def start_channels(children, workdir, official, name, processes=1, redis=False, 
         import redis as redis_py
 
         redis_port = free_port()
-        proc = children.start(f"redis-{redis_port}", ["/usr/bin/redis-server", "--bind", "127.0.0.1", "--port",
-                                                     str(redis_port), "--save", "", "--appendonly", "no"])
+        proc = children.start(
+            f"redis-{redis_port}",
+            [
+                "/usr/bin/redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(redis_port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+        )
         wait_for_port(redis_port, proc)
         procs.append(proc)
         env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
@@ -372,8 +411,11 @@ def start_channels(children, workdir, official, name, processes=1, redis=False, 
     for port in ports:
         label = f"daphne-{port}"
         profile = ["-m", "cProfile", "-o", f"{PROFILE_DIR}/{label}.prof"] if PROFILE_DIR else []
-        proc = children.start(label, [PY, *profile, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                                      "bench.asgi:application"], env=env)
+        proc = children.start(
+            label,
+            [PY, *profile, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "bench.asgi:application"],
+            env=env,
+        )
         servers.append(proc)
     for port, proc in zip(ports, servers):
         wait_for_port(port, proc)
@@ -381,8 +423,14 @@ def start_channels(children, workdir, official, name, processes=1, redis=False, 
     def trigger():
         return official.save(ports[0])
 
-    target = Target(name, name, [f"ws://127.0.0.1:{port}/ws/{SLUG}/" for port in ports], [p.pid for p in servers],
-                    trigger, redis=redis_client)
+    target = Target(
+        name,
+        name,
+        [f"ws://127.0.0.1:{port}/ws/{SLUG}/" for port in ports],
+        [p.pid for p in servers],
+        trigger,
+        redis=redis_client,
+    )
     return target, procs + servers
 
 
@@ -416,13 +464,17 @@ def run_phase(phase, children, spectators, targets, sizes, repeats, log):
     for n in sizes:
         memory = {}
         for target in targets:
-            result = spectators.connect(target.tag, target.urls, n - connected[target.tag], timeout=max(60, n / 20))
+            result = spectators.connect(
+                target.tag, target.urls, n - connected[target.tag], timeout=max(60, n / 20)
+            )
             connected[target.tag] = result["connected"]
             if result["failed"]:
                 log(f"  {target.name}: {result['failed']} connections failed ({', '.join(result['errors'])})")
         time.sleep(1.0)
         for target in targets:
-            memory[target.tag] = (sum(rss_kb(pid) for pid in target.pids) - baselines[target.tag]) / max(connected[target.tag], 1)
+            memory[target.tag] = (sum(rss_kb(pid) for pid in target.pids) - baselines[target.tag]) / max(
+                connected[target.tag], 1
+            )
         samples = {t.tag: [] for t in targets}
         all_pids = [pid for t in targets for pid in t.pids]
         for _ in range(repeats):
@@ -431,30 +483,40 @@ def run_phase(phase, children, spectators, targets, sizes, repeats, log):
                 armed = spectators.arm(target.tag)
                 t = target.push()
                 got = spectators.wait(target.tag)
-                samples[target.tag].append({
-                    "first": got["first"] - t["t0"] if got["first"] else None,
-                    "last": got["last"] - t["t0"] if got["last"] else None,
-                    "answered": t["answered"] - t["t0"] if t.get("answered") else None,
-                    "pushed": t["pushed"] - t["t0"] if t.get("pushed") else None,
-                    "rendered": t["rendered"] - t["t0"] if t.get("rendered") else None,
-                    "delivered": got["received"] / max(armed, 1),
-                    "frame_bytes": got["frame_bytes"],
-                })
+                samples[target.tag].append(
+                    {
+                        "first": got["first"] - t["t0"] if got["first"] else None,
+                        "last": got["last"] - t["t0"] if got["last"] else None,
+                        "answered": t["answered"] - t["t0"] if t.get("answered") else None,
+                        "pushed": t["pushed"] - t["t0"] if t.get("pushed") else None,
+                        "rendered": t["rendered"] - t["t0"] if t.get("rendered") else None,
+                        "delivered": got["received"] / max(armed, 1),
+                        "frame_bytes": got["frame_bytes"],
+                    }
+                )
         bare = next((t for t in targets if t.bare), None)
         for target in targets:
             s = samples[target.tag]
 
-            def median(key):
+            def median(key, s=s):
                 values = [x[key] for x in s if x[key] is not None]
                 return 1000 * statistics.median(values) if values else None
 
             ratios = []
             if bare is not None and not target.bare:
-                ratios = [x["last"] / b["last"] for x, b in zip(s, samples[bare.tag]) if x["last"] and b["last"]]
+                ratios = [
+                    x["last"] / b["last"] for x, b in zip(s, samples[bare.tag]) if x["last"] and b["last"]
+                ]
             row = {
-                "phase": phase, "setup": target.name, "bare": target.bare, "clients": connected[target.tag],
-                "first_ms": median("first"), "last_ms": median("last"), "answered_ms": median("answered"),
-                "pushed_ms": median("pushed"), "render_ms": median("rendered"),
+                "phase": phase,
+                "setup": target.name,
+                "bare": target.bare,
+                "clients": connected[target.tag],
+                "first_ms": median("first"),
+                "last_ms": median("last"),
+                "answered_ms": median("answered"),
+                "pushed_ms": median("pushed"),
+                "render_ms": median("rendered"),
                 "bare_last_ms": median_of(samples[bare.tag], "last") if bare is not None else None,
                 "x_bare": statistics.median(ratios) if ratios else None,
                 "delivered": min(x["delivered"] for x in s),
@@ -463,10 +525,12 @@ def run_phase(phase, children, spectators, targets, sizes, repeats, log):
                 "publishes": max(target.publishes) if target.publishes else None,
             }
             rows.append(row)
-            log(f"  {target.name:<30} {row['clients']:>5} clients: first {fmt(row['first_ms'])} ms, last "
+            log(
+                f"  {target.name:<30} {row['clients']:>5} clients: first {fmt(row['first_ms'])} ms, last "
                 f"{fmt(row['last_ms'])} ms (x bare {fmt(row['x_bare'])}), render {fmt(row['render_ms'])} ms, "
                 f"save answered {fmt(row['answered_ms'])} ms, {row['kb_per_client']:.1f} KB/client, "
-                f"{row['frame_bytes'] / 1024:.1f} KB frames, delivered {100 * row['delivered']:.0f}%")
+                f"{row['frame_bytes'] / 1024:.1f} KB frames, delivered {100 * row['delivered']:.0f}%"
+            )
     spectators.close()
     foreign = meter.foreign_share()
     for row in rows:
@@ -526,8 +590,11 @@ def make_field(n, seed=0):
     rng = random.Random(seed + n)
     meters = [500, 1000, 500, 1000]
     skaters = [
-        {"name": f"Skater {i:03d}", "country": COUNTRIES[i % len(COUNTRIES)],
-         "pb": {"500": f"{rng.uniform(36.5, 39.5):.2f}", "1000": f"1:{rng.uniform(13.5, 19.5):05.2f}"}}
+        {
+            "name": f"Skater {i:03d}",
+            "country": COUNTRIES[i % len(COUNTRIES)],
+            "pb": {"500": f"{rng.uniform(36.5, 39.5):.2f}", "1000": f"1:{rng.uniform(13.5, 19.5):05.2f}"},
+        }
         for i in range(n)
     ]
     pairs, results = [], []
@@ -548,12 +615,23 @@ def make_field(n, seed=0):
             text = f"{t:.2f}" if t < 60 else f"1:{t - 60:05.2f}"
             results.append({"distance": order, "skater": name, "time": text})
     return {
-        "format": "sprintboard-championship", "version": 1,
-        "name": f"Benchmark sprint, {n} skaters", "slug": f"bench-field-{n}", "kind": "sprint",
+        "format": "sprintboard-championship",
+        "version": 1,
+        "name": f"Benchmark sprint, {n} skaters",
+        "slug": f"bench-field-{n}",
+        "kind": "sprint",
         "venue": {"name": "Benchmark Oval", "city": "Loopback", "country": "NED"},
-        "distances": [{"order": i, "meters": m, "date": f"2026-01-{10 + (i - 1) // 2:02d}"} for i, m in enumerate(meters, 1)],
-        "skaters": skaters, "pairs": pairs, "results": results,
-        "records": [{"kind": "TR", "meters": 500, "time": "36.90"}, {"kind": "TR", "meters": 1000, "time": "1:12.80"}],
+        "distances": [
+            {"order": i, "meters": m, "date": f"2026-01-{10 + (i - 1) // 2:02d}"}
+            for i, m in enumerate(meters, 1)
+        ],
+        "skaters": skaters,
+        "pairs": pairs,
+        "results": results,
+        "records": [
+            {"kind": "TR", "meters": 500, "time": "36.90"},
+            {"kind": "TR", "meters": 1000, "time": "1:12.80"},
+        ],
     }
 
 
@@ -577,8 +655,13 @@ def run_render(fields, repeats, log):
             championship = load(make_field(n), replace=True)
             distance = championship.distances.get(order=4)
             done = set(distance.results.values_list("skater_id", flat=True))
-            waiting = [s.skater for s in Start.objects.filter(distance=distance).select_related("skater").order_by("pair", "lane")
-                       if s.skater_id not in done]
+            waiting = [
+                s.skater
+                for s in Start.objects.filter(distance=distance)
+                .select_related("skater")
+                .order_by("pair", "lane")
+                if s.skater_id not in done
+            ]
             times, queries = [], []
             html = ""
             for i in range(repeats):
@@ -593,9 +676,15 @@ def run_render(fields, repeats, log):
                     html = live.render_fragments(Standings(championship))
                     times.append(time.perf_counter() - started)
                 queries.append(len(captured))
-            row = {"skaters": n, "render_ms": 1000 * statistics.median(times), "queries": max(queries),
-                   "frame_kb": len(html.encode()) / 1024}
-            log(f"  field of {n:>3}: {row['render_ms']:.1f} ms, {row['queries']} queries, {row['frame_kb']:.0f} KB frame")
+            row = {
+                "skaters": n,
+                "render_ms": 1000 * statistics.median(times),
+                "queries": max(queries),
+                "frame_kb": len(html.encode()) / 1024,
+            }
+            log(
+                f"  field of {n:>3}: {row['render_ms']:.1f} ms, {row['queries']} queries, {row['frame_kb']:.0f} KB frame"
+            )
             rows.append(row)
     finally:
         live.broadcast = broadcast
@@ -610,12 +699,16 @@ def report(fan_rows, render_rows, args):
     if fan_rows:
         out.append("")
         frame_kb = max(r["frame_bytes"] for r in fan_rows) / 1024
-        out.append(f"Fan-out: ms from the commit of an official's save (admin POST) to the new standings at the first/"
-                   f"last spectator, median of {args.repeats} saves, {frame_kb:.0f} KB frames. 'bare': a bare websockets"
-                   f" server, same spectators and frame size, saves in turn; 'x bare': median per-save ratio of the"
-                   f" last arrivals. 'render': commit -> first group_send (rendering).")
-        head = (f"{'setup':<30}{'clients':>8}{'render':>8}{'first ms':>10}{'last ms':>10}{'bare ms':>9}{'x bare':>8}"
-                f"{'answered':>10}{'KB/client':>11}{'bare KB':>9}")
+        out.append(
+            f"Fan-out: ms from the commit of an official's save (admin POST) to the new standings at the first/"
+            f"last spectator, median of {args.repeats} saves, {frame_kb:.0f} KB frames. 'bare': a bare websockets"
+            f" server, same spectators and frame size, saves in turn; 'x bare': median per-save ratio of the"
+            f" last arrivals. 'render': commit -> first group_send (rendering)."
+        )
+        head = (
+            f"{'setup':<30}{'clients':>8}{'render':>8}{'first ms':>10}{'last ms':>10}{'bare ms':>9}{'x bare':>8}"
+            f"{'answered':>10}{'KB/client':>11}{'bare KB':>9}"
+        )
         out.append(head)
         out.append("-" * len(head))
         phases = []
@@ -640,13 +733,21 @@ def report(fan_rows, render_rows, args):
                 )
             foreign = rows[0].get("foreign_cpu", 0)
             if foreign > 0.05:
-                out.append(f"{'':<4}(other processes used {100 * foreign:.0f}% of the CPU during '{phase}': noisy)")
+                out.append(
+                    f"{'':<4}(other processes used {100 * foreign:.0f}% of the CPU during '{phase}': noisy)"
+                )
         publishes = {r["publishes"] for r in fan_rows if r.get("publishes") is not None}
         if publishes:
-            out.append(f"Redis PUBLISH commands per save, whatever N: {', '.join(map(str, sorted(publishes)))}")
-        out.append("answered: the save's HTTP answer, ms after its commit; '<' before the last spectator had the frame.")
-        out.append("Goals: x bare <= 3 at 1000 and 3000 (one process, in-process layer and Redis); 5000 over two"
-                   " processes: last < 1000 ms; 25 KB/client or less.")
+            out.append(
+                f"Redis PUBLISH commands per save, whatever N: {', '.join(map(str, sorted(publishes)))}"
+            )
+        out.append(
+            "answered: the save's HTTP answer, ms after its commit; '<' before the last spectator had the frame."
+        )
+        out.append(
+            "Goals: x bare <= 3 at 1000 and 3000 (one process, in-process layer and Redis); 5000 over two"
+            " processes: last < 1000 ms; 25 KB/client or less."
+        )
     if render_rows:
         out.append("")
         out.append("Save-to-render: live.render_fragments (recompute + every fragment), 4 distances, median")
@@ -664,7 +765,7 @@ def bounded_run(name, budget):
     it), an alarm that aborts the run after `budget` seconds, a log with the seconds elapsed,
     and a work directory with the child processes, both gone when the run ends however it ends.
     Yields (workdir, children, log)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     started = time.monotonic()
 
@@ -690,16 +791,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer spectators and saves (about a minute)")
     parser.add_argument("--parts", default="fanout,redis,render", help="any of fanout,redis,render")
-    parser.add_argument("--stock", action="store_true",
-                        help="also measure the consumer and layer as first shipped (stock Channels; slow)")
+    parser.add_argument(
+        "--stock",
+        action="store_true",
+        help="also measure the consumer and layer as first shipped (stock Channels; slow)",
+    )
     parser.add_argument("--sizes", help="spectator counts on one process, e.g. 100,1000,3000")
-    parser.add_argument("--two-process-sizes", help="spectator counts over two daphne processes, e.g. 1000,5000")
+    parser.add_argument(
+        "--two-process-sizes", help="spectator counts over two daphne processes, e.g. 1000,5000"
+    )
     parser.add_argument("--repeats", type=int, help="saves per size (median)")
     parser.add_argument("--budget", type=int, default=900, help="abort the whole run after this many seconds")
     parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
     sizes = [int(s) for s in (args.sizes or ("100,1000" if args.quick else "100,1000,3000")).split(",")]
-    two_sizes = [int(s) for s in (args.two_process_sizes or ("1000" if args.quick else "1000,3000,5000")).split(",")]
+    two_sizes = [
+        int(s) for s in (args.two_process_sizes or ("1000" if args.quick else "1000,3000,5000")).split(",")
+    ]
     args.repeats = args.repeats or (3 if args.quick else 7)
     fields = [24, 100] if args.quick else [24, 100, 500]
     parts = set(args.parts.split(","))
@@ -719,20 +827,45 @@ def main():
                 phases = []
                 if "fanout" in parts:
                     if args.stock:
-                        phases.append(("stock, in-process layer", sizes, [("stock, in-process", {"variant": "stock"})]))
+                        phases.append(
+                            ("stock, in-process layer", sizes, [("stock, in-process", {"variant": "stock"})])
+                        )
                     phases.append(("one daphne, in-process layer", sizes, [("channels in-process", {})]))
                 if "redis" in parts:
                     if args.stock:
-                        phases.append(("stock, Redis", sizes, [
-                            ("stock, redis", {"variant": "stock", "redis": True}),
-                            ("stock-nohop, redis", {"variant": "stock-nohop", "redis": True}),
-                        ]))
-                    phases.append(("one daphne, Redis", sizes, [("channels redis, 1 process", {"redis": True})]))
+                        phases.append(
+                            (
+                                "stock, Redis",
+                                sizes,
+                                [
+                                    ("stock, redis", {"variant": "stock", "redis": True}),
+                                    ("stock-nohop, redis", {"variant": "stock-nohop", "redis": True}),
+                                ],
+                            )
+                        )
+                    phases.append(
+                        ("one daphne, Redis", sizes, [("channels redis, 1 process", {"redis": True})])
+                    )
                     if args.stock:
-                        phases.append(("stock, two daphne, Redis", two_sizes,
-                                       [("stock, redis, 2 processes", {"variant": "stock", "redis": True, "processes": 2})]))
-                    phases.append(("two daphne, Redis", two_sizes,
-                                   [("channels redis, 2 processes", {"redis": True, "processes": 2})]))
+                        phases.append(
+                            (
+                                "stock, two daphne, Redis",
+                                two_sizes,
+                                [
+                                    (
+                                        "stock, redis, 2 processes",
+                                        {"variant": "stock", "redis": True, "processes": 2},
+                                    )
+                                ],
+                            )
+                        )
+                    phases.append(
+                        (
+                            "two daphne, Redis",
+                            two_sizes,
+                            [("channels redis, 2 processes", {"redis": True, "processes": 2})],
+                        )
+                    )
                 for phase, phase_sizes, setups in phases:
                     log(f"{phase}: {phase_sizes} spectators")
                     procs = []
@@ -741,10 +874,14 @@ def main():
                         procs += started_procs
                         targets = [bare]
                         for name, options in setups:
-                            target, started_procs = start_channels(children, workdir, official, name, **options)
+                            target, started_procs = start_channels(
+                                children, workdir, official, name, **options
+                            )
                             procs += started_procs
                             targets.append(target)
-                        fan_rows += run_phase(phase, children, spectators, targets, phase_sizes, args.repeats, log)
+                        fan_rows += run_phase(
+                            phase, children, spectators, targets, phase_sizes, args.repeats, log
+                        )
                     finally:
                         for proc in procs:
                             children.stop(proc)

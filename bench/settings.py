@@ -10,5 +10,9 @@ from sprintboard.settings import *  # noqa: F403
 from sprintboard.settings import CHANNEL_LAYERS, REDIS_URL
 
 if os.environ.get("BENCH_VARIANT", "app").startswith("stock"):
-    stock_backend = "channels_redis.pubsub.RedisPubSubChannelLayer" if REDIS_URL else "channels.layers.InMemoryChannelLayer"
+    stock_backend = (
+        "channels_redis.pubsub.RedisPubSubChannelLayer"
+        if REDIS_URL
+        else "channels.layers.InMemoryChannelLayer"
+    )
     CHANNEL_LAYERS = {"default": {**CHANNEL_LAYERS["default"], "BACKEND": stock_backend}}

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import (  # noqa: E402
+from bench.run import (
     ORIGIN,
     SLUG,
     WAIT_TIMEOUT,
@@ -58,8 +58,17 @@ class SoakSpectators(Spectators):
     """The load generator, with the soak's commands: spectators leaving and coming back."""
 
     def churn(self, n, within, away, timeout=30):
-        return self.child.ask({"cmd": "churn", "tag": TAG, "n": n, "within": within, "away": away,
-                               "origin": ORIGIN, "timeout": timeout})
+        return self.child.ask(
+            {
+                "cmd": "churn",
+                "tag": TAG,
+                "n": n,
+                "within": within,
+                "away": away,
+                "origin": ORIGIN,
+                "timeout": timeout,
+            }
+        )
 
     def settle(self, timeout):
         return self.child.ask({"cmd": "settle", "timeout": timeout}, timeout + 30)
@@ -117,9 +126,12 @@ def memory_verdict(samples, warmup, tolerance):
     minutes = [t / 60 for t, _, _ in after]
     slope = statistics.linear_regression(minutes, [kb for _, kb, _ in after]).slope
     growth = slope * (minutes[-1] - minutes[0])
-    return {"slope_kb_min": slope, "growth_kb": growth,
-            "kb_per_reconnect": growth / max(1, after[-1][2] - after[0][2]),
-            "flat": growth <= after[0][1] * tolerance / 100}
+    return {
+        "slope_kb_min": slope,
+        "growth_kb": growth,
+        "kb_per_reconnect": growth / max(1, after[-1][2] - after[0][2]),
+        "flat": growth <= after[0][1] * tolerance / 100,
+    }
 
 
 def percentile(values, p):
@@ -140,8 +152,10 @@ def soak(args, workdir, children, log):
 
     log(f"{name}: connecting {args.clients} spectators")
     connected = spectators.connect(TAG, target.urls, args.clients, timeout=max(60, args.clients / 20))
-    log(f"  {connected['connected']} connected in {connected['seconds']:.1f} s"
-        + (f", {connected['failed']} failed: {connected['errors']}" if connected["failed"] else ""))
+    log(
+        f"  {connected['connected']} connected in {connected['seconds']:.1f} s"
+        + (f", {connected['failed']} failed: {connected['errors']}" if connected["failed"] else "")
+    )
 
     started = time.monotonic()
     rss = [(0.0, sum(rss_kb(pid) for pid in target.pids), 0)]  # (seconds, KB, reconnects made)
@@ -150,7 +164,9 @@ def soak(args, workdir, children, log):
     away = [0.5, max(0.5, args.save_every)]
     ends = started + 60 * args.minutes
     next_round = started
-    log(f"soak: {args.minutes} min, a save every {args.save_every} s, {churn} spectators reconnecting per round")
+    log(
+        f"soak: {args.minutes} min, a save every {args.save_every} s, {churn} spectators reconnecting per round"
+    )
     while next_round < ends:
         spectators.churn(churn, args.save_every, away)
         armed = spectators.arm(TAG)
@@ -161,20 +177,26 @@ def soak(args, workdir, children, log):
             t = None
         if t is not None:
             got = spectators.wait(TAG, timeout=WAIT_TIMEOUT)
-            saves.append({
-                "first": got["first"] - t["t0"] if got["first"] else None,
-                "last": got["last"] - t["t0"] if got["last"] else None,
-                "answered": t["answered"] - t["t0"],
-                "armed": armed, "received": got["received"], "missed": got["missed"],
-            })
+            saves.append(
+                {
+                    "first": got["first"] - t["t0"] if got["first"] else None,
+                    "last": got["last"] - t["t0"] if got["last"] else None,
+                    "answered": t["answered"] - t["t0"],
+                    "armed": armed,
+                    "received": got["received"],
+                    "missed": got["missed"],
+                }
+            )
         now = time.monotonic()
         if now - started >= len(rss) * RSS_EVERY:  # on a 10 s grid, whatever the rounds
             status = spectators.status()
             rss.append((now - started, sum(rss_kb(pid) for pid in target.pids), status["reconnected"]))
             if len(rss) % 3 == 1:
                 last = saves[-1]["last"] if saves else None
-                log(f"  {now - started:5.0f} s: {len(saves)} saves, {status['reconnected']} reconnects, "
-                    f"RSS {rss[-1][1] / 1024:.1f} MB, last spectator {fmt(last and 1000 * last)} ms")
+                log(
+                    f"  {now - started:5.0f} s: {len(saves)} saves, {status['reconnected']} reconnects, "
+                    f"RSS {rss[-1][1] / 1024:.1f} MB, last spectator {fmt(last and 1000 * last)} ms"
+                )
         next_round += args.save_every
         time.sleep(max(0.0, next_round - time.monotonic()))
     duration = time.monotonic() - started
@@ -193,21 +215,40 @@ def soak(args, workdir, children, log):
     foreign = meter.foreign_share()
     server = log_findings(server_log)
     clients_log = Path(workdir) / "clients.log"
-    client_errors = clients_log.read_text(errors="replace").strip().splitlines() if clients_log.exists() else []
+    client_errors = (
+        clients_log.read_text(errors="replace").strip().splitlines() if clients_log.exists() else []
+    )
     return {
-        "setup": name, "clients": args.clients, "connected": connected["connected"],
-        "connect_seconds": connected["seconds"], "minutes": duration / 60, "save_every": args.save_every,
-        "saves": len(saves), "save_errors": save_errors, "per_save": saves,
-        "reconnect_fraction": args.reconnect_fraction, "reconnects": status["reconnected"],
-        "dropped": status["dropped"], "reconnect_failed": status["failed"], "reconnect_errors": status["errors"],
+        "setup": name,
+        "clients": args.clients,
+        "connected": connected["connected"],
+        "connect_seconds": connected["seconds"],
+        "minutes": duration / 60,
+        "save_every": args.save_every,
+        "saves": len(saves),
+        "save_errors": save_errors,
+        "per_save": saves,
+        "reconnect_fraction": args.reconnect_fraction,
+        "reconnects": status["reconnected"],
+        "dropped": status["dropped"],
+        "reconnect_failed": status["failed"],
+        "reconnect_errors": status["errors"],
         "reconnect_median_ms": 1000 * status["reconnect_median"] if status["reconnect_median"] else None,
         "reconnect_max_ms": 1000 * status["reconnect_max"] if status["reconnect_max"] else None,
-        "unsettled": settled["churning"], "latest_revision": latest, "open": status["open"],
-        "on_latest": on_latest, "revisions": status["revisions"],
-        "log_errors": server["errors"], "log_warnings": server["warnings"], "log_tracebacks": server["tracebacks"],
+        "unsettled": settled["churning"],
+        "latest_revision": latest,
+        "open": status["open"],
+        "on_latest": on_latest,
+        "revisions": status["revisions"],
+        "log_errors": server["errors"],
+        "log_warnings": server["warnings"],
+        "log_tracebacks": server["tracebacks"],
         "client_errors": client_errors,
-        "rss": rss, "memory": memory_verdict(rss, args.warmup, args.memory_tolerance),
-        "warmup": args.warmup, "memory_tolerance": args.memory_tolerance, "foreign_cpu": foreign,
+        "rss": rss,
+        "memory": memory_verdict(rss, args.warmup, args.memory_tolerance),
+        "warmup": args.warmup,
+        "memory_tolerance": args.memory_tolerance,
+        "foreign_cpu": foreign,
     }
 
 
@@ -234,27 +275,39 @@ def failures(r):
 
 def report(r):
     out = [""]
-    out.append(f"Soak, {r['setup']}: {r['clients']} spectators ({r['connected']} connected in "
-               f"{r['connect_seconds']:.1f} s), {r['minutes']:.1f} min, a save every {r['save_every']:g} s")
-    out.append(f"  saves made          {r['saves']}" + (f" ({len(r['save_errors'])} failed: "
-                                                        f"{r['save_errors'][0]})" if r["save_errors"] else ""))
-    out.append(f"  reconnects made     {r['reconnects']} of {r['dropped']} dropped ({r['reconnect_fraction']:g} of the "
-               f"spectators per round; {r['reconnect_failed']} failed, {r['unsettled']} unfinished); "
-               f"to the state: median {fmt(r['reconnect_median_ms'])} ms, max {fmt(r['reconnect_max_ms'])} ms")
+    out.append(
+        f"Soak, {r['setup']}: {r['clients']} spectators ({r['connected']} connected in "
+        f"{r['connect_seconds']:.1f} s), {r['minutes']:.1f} min, a save every {r['save_every']:g} s"
+    )
+    out.append(
+        f"  saves made          {r['saves']}"
+        + (f" ({len(r['save_errors'])} failed: {r['save_errors'][0]})" if r["save_errors"] else "")
+    )
+    out.append(
+        f"  reconnects made     {r['reconnects']} of {r['dropped']} dropped ({r['reconnect_fraction']:g} of the "
+        f"spectators per round; {r['reconnect_failed']} failed, {r['unsettled']} unfinished); "
+        f"to the state: median {fmt(r['reconnect_median_ms'])} ms, max {fmt(r['reconnect_max_ms'])} ms"
+    )
     for error in r["reconnect_errors"]:
         out.append(f"      {error}")
-    out.append(f"  latest revision     {r['on_latest']}/{r['clients']} spectators hold revision {r['latest_revision']}"
-               f" ({r['open']} open; revisions held: {r['revisions']})")
+    out.append(
+        f"  latest revision     {r['on_latest']}/{r['clients']} spectators hold revision {r['latest_revision']}"
+        f" ({r['open']} open; revisions held: {r['revisions']})"
+    )
     lasts = [1000 * s["last"] for s in r["per_save"] if s["last"] is not None]
     firsts = [1000 * s["first"] for s in r["per_save"] if s["first"] is not None]
     answered = [1000 * s["answered"] for s in r["per_save"]]
     missed = sum(s["missed"] for s in r["per_save"])
     if lasts:
-        out.append(f"  commit -> last      median {fmt(statistics.median(lasts))} ms, p95 {fmt(percentile(lasts, 95))} ms,"
-                   f" max {fmt(max(lasts))} ms (first: median {fmt(statistics.median(firsts))} ms; save answered:"
-                   f" median {fmt(statistics.median(answered))} ms); frames missed by staying spectators: {missed}")
-    out.append(f"  server log          {len(r['log_errors'])} errors ({r['log_tracebacks']} tracebacks), "
-               f"{len(r['log_warnings'])} warnings")
+        out.append(
+            f"  commit -> last      median {fmt(statistics.median(lasts))} ms, p95 {fmt(percentile(lasts, 95))} ms,"
+            f" max {fmt(max(lasts))} ms (first: median {fmt(statistics.median(firsts))} ms; save answered:"
+            f" median {fmt(statistics.median(answered))} ms); frames missed by staying spectators: {missed}"
+        )
+    out.append(
+        f"  server log          {len(r['log_errors'])} errors ({r['log_tracebacks']} tracebacks), "
+        f"{len(r['log_warnings'])} warnings"
+    )
     for kind, count in error_kinds(r["log_errors"]).most_common(5):
         out.append(f"      x{count} {kind}")
     if r["log_errors"]:
@@ -266,35 +319,62 @@ def report(r):
         out.append(f"      load generator: {line}")
     rss = r["rss"]
     m = r["memory"]
-    out.append(f"  server RSS (MB)     every {RSS_EVERY} s: " + " ".join(f"{kb / 1024:.1f}" for _, kb, _ in rss))
+    out.append(
+        f"  server RSS (MB)     every {RSS_EVERY} s: " + " ".join(f"{kb / 1024:.1f}" for _, kb, _ in rss)
+    )
     kbs = [kb for _, kb, _ in rss]
-    out.append(f"      first {kbs[0] / 1024:.1f}, min {min(kbs) / 1024:.1f}, max {max(kbs) / 1024:.1f}, "
-               f"last {kbs[-1] / 1024:.1f} MB; after the first {r['warmup']:g} s: slope {fmt(m['slope_kb_min'])} KB/min,"
-               f" growth {fmt(m['growth_kb'])} KB ({fmt(m['kb_per_reconnect'], 2)} KB per reconnect) -> "
-               + ("not enough samples" if m["flat"] is None else
-                  f"{'flat' if m['flat'] else 'GROWING'} (tolerance {r['memory_tolerance']:g}%)"))
+    out.append(
+        f"      first {kbs[0] / 1024:.1f}, min {min(kbs) / 1024:.1f}, max {max(kbs) / 1024:.1f}, "
+        f"last {kbs[-1] / 1024:.1f} MB; after the first {r['warmup']:g} s: slope {fmt(m['slope_kb_min'])} KB/min,"
+        f" growth {fmt(m['growth_kb'])} KB ({fmt(m['kb_per_reconnect'], 2)} KB per reconnect) -> "
+        + (
+            "not enough samples"
+            if m["flat"] is None
+            else f"{'flat' if m['flat'] else 'GROWING'} (tolerance {r['memory_tolerance']:g}%)"
+        )
+    )
     if r["foreign_cpu"] > 0.05:
-        out.append(f"  (other processes used {100 * r['foreign_cpu']:.0f}% of the CPU meanwhile: latencies noisy)")
+        out.append(
+            f"  (other processes used {100 * r['foreign_cpu']:.0f}% of the CPU meanwhile: latencies noisy)"
+        )
     problems = failures(r)
     out.append("FAILED: " + "; ".join(problems) if problems else "PASSED")
     return "\n".join(out)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     epilog="A round is one save interval: one save, and a fraction of the spectators "
-                                            "leaving and coming back at random moments.")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="A round is one save interval: one save, and a fraction of the spectators "
+        "leaving and coming back at random moments.",
+    )
     parser.add_argument("--clients", type=int, default=1000, help="spectators (default 1000)")
     parser.add_argument("--minutes", type=float, default=5, help="length of the soak (default 5)")
-    parser.add_argument("--save-every", type=float, default=3, help="seconds between saves: a round (default 3)")
-    parser.add_argument("--reconnect-fraction", type=float, default=0.1,
-                        help="share of the spectators that leave and reconnect each round (default 0.1)")
+    parser.add_argument(
+        "--save-every", type=float, default=3, help="seconds between saves: a round (default 3)"
+    )
+    parser.add_argument(
+        "--reconnect-fraction",
+        type=float,
+        default=0.1,
+        help="share of the spectators that leave and reconnect each round (default 0.1)",
+    )
     parser.add_argument("--redis", action="store_true", help="channels-redis pub/sub on a Redis of its own")
-    parser.add_argument("--warmup", type=float, default=120,
-                        help="seconds before memory must stay flat (default 120: RSS climbs to its plateau in about 90)")
-    parser.add_argument("--memory-tolerance", type=float, default=5,
-                        help="RSS growth after warm-up allowed, percent (default 5)")
-    parser.add_argument("--budget", type=int, help="abort after this many seconds (default: the soak plus 5 minutes)")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=120,
+        help="seconds before memory must stay flat (default 120: RSS climbs to its plateau in about 90)",
+    )
+    parser.add_argument(
+        "--memory-tolerance",
+        type=float,
+        default=5,
+        help="RSS growth after warm-up allowed, percent (default 5)",
+    )
+    parser.add_argument(
+        "--budget", type=int, help="abort after this many seconds (default: the soak plus 5 minutes)"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     args.budget = args.budget or int(60 * args.minutes) + 300

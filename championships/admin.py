@@ -7,10 +7,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from . import live
+from .display import result_text
 from .draw import DrawError, propose_start_list
 from .forms import PairEntryForm, ResultForm
 from .models import Championship, Distance, Record, Result, Skater, Start, Venue
-from .display import result_text
 from .times import format_time
 
 
@@ -120,11 +120,15 @@ class DistanceAdmin(admin.ModelAdmin):
         return [
             path("<int:distance_id>/pairs/", entry, name="championships_distance_current_pair"),
             path("<int:distance_id>/pairs/<int:pair>/", entry, name="championships_distance_pair"),
-        ] + super().get_urls()
+            *super().get_urls(),
+        ]
 
     def pair_entry_view(self, request, distance_id, pair=None):
         """Type both times of a pair, save, land on the next pair."""
-        if not (request.user.has_perm("championships.add_result") and request.user.has_perm("championships.change_result")):
+        if not (
+            request.user.has_perm("championships.add_result")
+            and request.user.has_perm("championships.change_result")
+        ):
             raise PermissionDenied
         distance = get_object_or_404(Distance.objects.select_related("championship"), pk=distance_id)
         starts = list(distance.starts.select_related("skater").order_by("pair", "lane"))
@@ -134,7 +138,10 @@ class DistanceAdmin(admin.ModelAdmin):
             return redirect("admin:championships_distance_change", distance.pk)
         if pair is None:
             done = set(Result.objects.for_distance(distance).values_list("skater_id", flat=True))
-            pair = next((n for n in pair_numbers if any(s.skater_id not in done for s in starts if s.pair == n)), pair_numbers[-1])
+            pair = next(
+                (n for n in pair_numbers if any(s.skater_id not in done for s in starts if s.pair == n)),
+                pair_numbers[-1],
+            )
             return redirect("admin:championships_distance_pair", distance.pk, pair)
         if pair not in pair_numbers:
             messages.error(request, f"Distance {distance} has no pair {pair}.")

@@ -24,8 +24,20 @@ RECORD_KINDS = {"TR", "WR", "NR", "CR"}
 COUNTRY = re.compile(r"^[A-Z]{3}$")
 
 # Fields this version understands; anything else is carried along in `extra`.
-TOP_FIELDS = {"format", "version", "name", "slug", "kind", "venue", "distances", "skaters",
-              "pairs", "results", "records", "final_places"}
+TOP_FIELDS = {
+    "format",
+    "version",
+    "name",
+    "slug",
+    "kind",
+    "venue",
+    "distances",
+    "skaters",
+    "pairs",
+    "results",
+    "records",
+    "final_places",
+}
 # Skaters in the last distance when the file does not say (RULES.md: allround best 8, sprint all).
 DEFAULT_FINAL_PLACES = {"allround": 8}
 SKATER_FIELDS = {"name", "country", "pb"}
@@ -97,7 +109,7 @@ class _Checker:
 
     def time(self, path, value):
         if not isinstance(value, str):
-            self.problem(path, f"a time must be written as text such as \"1:13.32\", not {value!r}")
+            self.problem(path, f'a time must be written as text such as "1:13.32", not {value!r}')
             return None
         try:
             return parse_time(value)
@@ -149,7 +161,10 @@ class _Checker:
             self.checked.slug = slugify(name or "")[:100]
             return
         if not isinstance(slug, str) or not slug_re.fullmatch(slug) or len(slug) > 100:
-            self.problem("$.slug", f"{slug!r} is not a URL name: use up to 100 letters, digits, - and _ (such as {slugify(str(slug)) or 'wk-sprint-2024'!r})")
+            self.problem(
+                "$.slug",
+                f"{slug!r} is not a URL name: use up to 100 letters, digits, - and _ (such as {slugify(str(slug)) or 'wk-sprint-2024'!r})",
+            )
         self.checked.slug = slug
 
     def check_venue(self, venue):
@@ -188,7 +203,10 @@ class _Checker:
         if orders and orders != list(range(1, len(orders) + 1)):
             missing = sorted(set(range(1, max(orders) + 1)) - set(orders))
             if missing:
-                self.problem("$.distances", f"distance order {', '.join(map(str, missing))} is missing (orders run 1..n)")
+                self.problem(
+                    "$.distances",
+                    f"distance order {', '.join(map(str, missing))} is missing (orders run 1..n)",
+                )
             if orders[0] < 1:
                 self.problem("$.distances", "distance orders start at 1")
 
@@ -202,7 +220,7 @@ class _Checker:
             pbs = {}
             raw_pbs = item.get("pb", {}) if isinstance(item, dict) else {}
             if not isinstance(raw_pbs, dict):
-                self.problem(f"{path}.pb", "must be an object such as {\"500\": \"36.81\"}")
+                self.problem(f"{path}.pb", 'must be an object such as {"500": "36.81"}')
                 raw_pbs = {}
             for meters, text in raw_pbs.items():
                 if not (meters.isdigit() and int(meters) in METERS):
@@ -246,10 +264,15 @@ class _Checker:
                 if None in (order, number, name):
                     continue
                 if (order, name) in placed:
-                    self.problem(f"{path}.{lane}", f"{name} already has a place in distance {order}'s start list ({placed[order, name]})")
+                    self.problem(
+                        f"{path}.{lane}",
+                        f"{name} already has a place in distance {order}'s start list ({placed[order, name]})",
+                    )
                     continue
                 if (order, number, lane) in lanes:
-                    self.problem(f"{path}.{lane}", f"pair {number} of distance {order} already has an {lane} lane")
+                    self.problem(
+                        f"{path}.{lane}", f"pair {number} of distance {order} already has an {lane} lane"
+                    )
                     continue
                 placed[order, name] = path
                 lanes.add((order, number, lane))
@@ -405,8 +428,13 @@ def load(data, slug=None, replace=False, results_until=None):
 
 def dump(championship):
     """The championship as a championship file (a dict ready for json.dump)."""
-    data = {"format": FORMAT, "version": VERSION, "name": championship.name,
-            "slug": championship.slug, "kind": championship.kind}
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": championship.name,
+        "slug": championship.slug,
+        "kind": championship.kind,
+    }
     if championship.final_places != DEFAULT_FINAL_PLACES.get(championship.kind):
         data["final_places"] = championship.final_places
     if championship.venue:
@@ -424,9 +452,11 @@ def dump(championship):
         for s in championship.skaters.order_by("pk")
     ]
     pairs = {}
-    for start in Start.objects.filter(distance__championship=championship).select_related(
-        "distance", "skater"
-    ).order_by("distance__order", "pair"):
+    for start in (
+        Start.objects.filter(distance__championship=championship)
+        .select_related("distance", "skater")
+        .order_by("distance__order", "pair")
+    ):
         pair = pairs.setdefault(
             (start.distance.order, start.pair), {"distance": start.distance.order, "pair": start.pair}
         )
@@ -438,9 +468,9 @@ def dump(championship):
         for (order, number), pair in pairs.items()
     ]
     data["results"] = []
-    for result in Result.objects.for_championship(championship).select_related(
-        "distance", "skater"
-    ).order_by("pk"):
+    for result in (
+        Result.objects.for_championship(championship).select_related("distance", "skater").order_by("pk")
+    ):
         item = {"distance": result.distance.order, "skater": result.skater.name}
         if result.time is not None:
             item["time"] = format_time(result.time)

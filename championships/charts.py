@@ -216,14 +216,14 @@ def _chart(kind, standings, distances, chosen, by_distance, y, y_ticks):
         if current:
             segments.append(current)
         series.append(
-            dict(
-                skater=standings.skaters[skater_id],
-                points=tuple(points),
-                segments=tuple(" ".join(f"{p.x:g},{p.y:g}" for p in segment) for segment in segments),
-                colour=colour,
-                dash=dash,
-                shape=shape,
-            )
+            {
+                "skater": standings.skaters[skater_id],
+                "points": tuple(points),
+                "segments": tuple(" ".join(f"{p.x:g},{p.y:g}" for p in segment) for segment in segments),
+                "colour": colour,
+                "dash": dash,
+                "shape": shape,
+            }
         )
     label_ys = spread([s["points"][-1].y for s in series], LABEL_SPACING, TOP, BOTTOM + 20)
     return Chart(

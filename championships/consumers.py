@@ -15,6 +15,7 @@ channels 4.2+), and with the in-process layer a sweep over every channel (O(N^2)
 """
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import logging
@@ -105,10 +106,8 @@ class Feed:
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
-            try:
+            with contextlib.suppress(BaseException):
                 await task
-            except BaseException:
-                pass
         await self.layer.group_discard(self.group, self.channel)
 
     async def _forward(self):
@@ -198,7 +197,7 @@ class DaphneWire:
     open; anywhere else (tests, another server, a daphne that changed) frames go through ASGI.
     """
 
-    __slots__ = ("server", "protocol")
+    __slots__ = ("protocol", "server")
     # The frame being fanned out: (text, factory, prepared frame, send-buffer limit).
     _last = (None, None, None, None)
 

@@ -17,7 +17,7 @@ def seconds_text(value, decimal_mark="."):
 
 
 def time_text(value, decimal_mark="."):
-    """"1:13.32" in English; with the decimal comma the Dutch "1.13,32" (and "37,07")."""
+    """ "1:13.32" in English; with the decimal comma the Dutch "1.13,32" (and "37,07")."""
     if value is None:
         return None
     text = format_time(value, decimal_mark=decimal_mark)

@@ -82,7 +82,9 @@ class ResultForm(forms.ModelForm):
                     f"{skater.name} is not in the start list of distance {distance.order} ({distance.meters} m).",
                     code="not_in_start_list",
                 )
-            duplicate = Result.objects.for_distance(distance).filter(skater=skater).exclude(pk=self.instance.pk)
+            duplicate = (
+                Result.objects.for_distance(distance).filter(skater=skater).exclude(pk=self.instance.pk)
+            )
             if duplicate.exists():
                 raise ValidationError(
                     f"{skater.name} already has a result on distance {distance.order} "
@@ -136,7 +138,10 @@ class PairEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.distance = distance
         self.starts = starts
-        results = {r.skater_id: r for r in Result.objects.for_distance(distance).filter(skater__in=[s.skater for s in starts])}
+        results = {
+            r.skater_id: r
+            for r in Result.objects.for_distance(distance).filter(skater__in=[s.skater for s in starts])
+        }
         for index, start in enumerate(starts):
             existing = results.get(start.skater_id)
             initial = ""

@@ -61,9 +61,7 @@ class Venue(models.Model):
     extra = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["name", "city"], name="unique_venue_name_city")
-        ]
+        constraints = [models.UniqueConstraint(fields=["name", "city"], name="unique_venue_name_city")]
 
     def __str__(self):
         return f"{self.name}, {self.city}" if self.city else self.name
@@ -96,9 +94,7 @@ class Record(models.Model):
 
 
 class Distance(models.Model):
-    championship = models.ForeignKey(
-        Championship, on_delete=models.CASCADE, related_name="distances"
-    )
+    championship = models.ForeignKey(Championship, on_delete=models.CASCADE, related_name="distances")
     # A distance is known by its place in the programme: a sprint skates 500 and 1000 twice.
     order = models.PositiveSmallIntegerField()
     meters = models.PositiveIntegerField(choices=METERS_CHOICES)
@@ -114,9 +110,7 @@ class Distance(models.Model):
     class Meta:
         ordering = ["championship", "order"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["championship", "order"], name="unique_distance_order"
-            ),
+            models.UniqueConstraint(fields=["championship", "order"], name="unique_distance_order"),
             models.CheckConstraint(condition=Q(order__gte=1), name="distance_order_from_one"),
         ]
 
@@ -128,9 +122,7 @@ class Distance(models.Model):
 
 
 class Skater(models.Model):
-    championship = models.ForeignKey(
-        Championship, on_delete=models.CASCADE, related_name="skaters"
-    )
+    championship = models.ForeignKey(Championship, on_delete=models.CASCADE, related_name="skaters")
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=3)
     # Personal bests before the championship, by metres: {"500": "36.81"}.
@@ -173,9 +165,12 @@ class Start(models.Model):
         return f"pair {self.pair} {self.lane}: {self.skater.name}"
 
     def clean(self):
-        if self.distance_id and self.skater_id:
-            if self.skater.championship_id != self.distance.championship_id:
-                raise ValidationError({"skater": "This skater is not in this championship."})
+        if (
+            self.distance_id
+            and self.skater_id
+            and self.skater.championship_id != self.distance.championship_id
+        ):
+            raise ValidationError({"skater": "This skater is not in this championship."})
 
 
 class ResultQuerySet(models.QuerySet):

@@ -14,6 +14,8 @@ def results_changed(sender, instance, origin=None, **kwargs):
     deleted_from = origin.model if isinstance(origin, QuerySet) else type(origin)
     if origin is not None and deleted_from not in (Result, Start):
         return  # deleted along with its distance or championship: nothing left to show
-    distance = Distance.objects.filter(pk=instance.distance_id).values_list("championship_id", "order").first()
+    distance = (
+        Distance.objects.filter(pk=instance.distance_id).values_list("championship_id", "order").first()
+    )
     if distance is not None:
         live.championship_changed(*distance)

@@ -59,7 +59,9 @@ def standings(request, slug):
         return tv(request, slug)
     standings = _standings(request, slug)
     return _page(
-        request, "championships/standings.html", "classification",
+        request,
+        "championships/standings.html",
+        "classification",
         {"standings": standings, "live": standings.requested_after is None},
     )
 
@@ -83,7 +85,9 @@ def standings_json(request, slug):
 def distance(request, slug, order):
     standings = _distance_standings(slug, order)
     return _page(
-        request, "championships/distance.html", "distance",
+        request,
+        "championships/distance.html",
+        "distance",
         {"standings": standings, "sheet": standings.sheet(order), "live": True},
     )
 
@@ -94,7 +98,9 @@ def head_to_head(request, slug):
     skaters = [standings.skaters.get(int(pk)) if _is_number(pk) else None for pk in chosen]
     h2h = HeadToHead(standings, *skaters) if all(skaters) and skaters[0] != skaters[1] else None
     return _page(
-        request, "championships/head_to_head.html", "head-to-head",
+        request,
+        "championships/head_to_head.html",
+        "head-to-head",
         {"standings": standings, "h2h": h2h, "chosen": chosen, "live": True},
     )
 
@@ -132,8 +138,12 @@ def standings_csv(request, slug):
     header += ["behind previous", "change", "qualification"]
     writer.writerow(header)
     for row in standings.rows:
-        line = [_blank(row.rank), row.status or ("to skate" if row.still_to_skate else ""), row.skater.name,
-                row.skater.country]
+        line = [
+            _blank(row.rank),
+            row.status or ("to skate" if row.still_to_skate else ""),
+            row.skater.name,
+            row.skater.country,
+        ]
         cells = {cell.distance.order: cell for cell in row.cells}
         for d in distances:
             cell = cells.get(d.order)
@@ -167,27 +177,43 @@ def distance_csv(request, slug, order):
                 lanes[skater.pk] = (pair.number, lane.value)
     writer = csv.writer(response)
     writer.writerow(
-        ["rank", "skater", "country", "time", "status", "behind", "points", "badges", "pair", "lane", "splits"]
+        [
+            "rank",
+            "skater",
+            "country",
+            "time",
+            "status",
+            "behind",
+            "points",
+            "badges",
+            "pair",
+            "lane",
+            "splits",
+        ]
     )
     listed = set()
     for placing in sheet.placings:
         listed.add(placing.skater.pk)
         pair, lane = lanes.get(placing.skater.pk, ("", ""))
-        writer.writerow([
-            _blank(placing.rank),
-            placing.skater.name,
-            placing.skater.country,
-            _blank(time_text(placing.time)),
-            placing.status or "",
-            _blank(seconds_text(placing.behind_winner)),
-            _blank(points_text(placing.points)),
-            " ".join(placing.badges),
-            pair,
-            lane,
-            " ".join(split or "-" for split in placing.splits or ()),
-        ])
+        writer.writerow(
+            [
+                _blank(placing.rank),
+                placing.skater.name,
+                placing.skater.country,
+                _blank(time_text(placing.time)),
+                placing.status or "",
+                _blank(seconds_text(placing.behind_winner)),
+                _blank(points_text(placing.points)),
+                " ".join(placing.badges),
+                pair,
+                lane,
+                " ".join(split or "-" for split in placing.splits or ()),
+            ]
+        )
     for pair in sheet.pairs:
         for lane, skater in ((Start.Lane.INNER, pair.inner), (Start.Lane.OUTER, pair.outer)):
             if skater is not None and skater.pk not in listed:
-                writer.writerow(["", skater.name, skater.country, "", "", "", "", "", pair.number, lane.value, ""])
+                writer.writerow(
+                    ["", skater.name, skater.country, "", "", "", "", "", pair.number, lane.value, ""]
+                )
     return response

@@ -20,12 +20,12 @@ DEBUG = env_flag("DEBUG")
 # The fallback key is for the local demo and tests only; a deployment sets SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-sprintboard-demo-key-set-SECRET_KEY-in-production"
 ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if host.strip()
+    host.strip() for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if host.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [
-    f"{scheme}://{host}" for host in os.environ.get("CSRF_TRUSTED_HOSTS", "").split(",") if host
+    f"{scheme}://{host}"
+    for host in os.environ.get("CSRF_TRUSTED_HOSTS", "").split(",")
+    if host
     for scheme in ("http", "https")
 ]
 
@@ -80,9 +80,7 @@ TEMPLATES = [
 # No persistent connections: under ASGI, database work runs in thread pools that would each
 # keep one open.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=0
-    )
+    "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=0)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Browser tests serve from a daphne subprocess: the test database must be a file.
@@ -103,9 +101,7 @@ if REDIS_URL:
             # language nobody reads is not rendered on save).
             "BACKEND": "championships.layers.RedisPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [
-                    {"address": REDIS_URL, "socket_timeout": None, "max_connections": 10_000}
-                ],
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 10_000}],
             },
         }
     }

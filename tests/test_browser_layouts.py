@@ -11,8 +11,16 @@ import pytest
 from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DOCS = Path(settings.BASE_DIR) / "docs"
 
 
@@ -43,7 +51,10 @@ def names_fit(page):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "name, viewport, path",
-    [("phone", {"width": 375, "height": 740}, "/{slug}/"), ("tv", {"width": 1920, "height": 1080}, "/{slug}/tv/")],
+    [
+        ("phone", {"width": 375, "height": 740}, "/{slug}/"),
+        ("tv", {"width": 1920, "height": 1080}, "/{slug}/tv/"),
+    ],
 )
 def test_the_seed_table_fits_phones_and_tvs(live_server, browser, wk_sprint_after_3, name, viewport, path):
     context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-US")
@@ -53,12 +64,12 @@ def test_the_seed_table_fits_phones_and_tvs(live_server, browser, wk_sprint_afte
     names = names_fit(page)
     assert len(names) == 10
     for shown in names:
-        assert 0 <= shown["left"] and shown["right"] <= shown["width"], shown
+        assert shown["left"] >= 0 and shown["right"] <= shown["width"], shown
         assert not shown["clipped"], shown
     # The names column stays in view when a phone scrolls the table sideways.
     page.evaluate("document.querySelector('#classification .scroll').scrollLeft = 10000")
     for shown in names_fit(page):
-        assert 0 <= shown["left"] and shown["right"] <= shown["width"], shown
+        assert shown["left"] >= 0 and shown["right"] <= shown["width"], shown
     page.evaluate("document.querySelector('#classification .scroll').scrollLeft = 0")
     if os.environ.get("SPRINTBOARD_SCREENSHOTS"):
         page.screenshot(path=DOCS / f"standings-{name}.png", full_page=name == "phone")

@@ -20,15 +20,11 @@ def counts():
 
 
 def result_index(data, order, name):
-    return next(
-        i for i, r in enumerate(data["results"]) if r["distance"] == order and r["skater"] == name
-    )
+    return next(i for i, r in enumerate(data["results"]) if r["distance"] == order and r["skater"] == name)
 
 
 def pair_index(data, order, number):
-    return next(
-        i for i, p in enumerate(data["pairs"]) if p["distance"] == order and p["pair"] == number
-    )
+    return next(i for i, p in enumerate(data["pairs"]) if p["distance"] == order and p["pair"] == number)
 
 
 # --- rejections: each rule of FORMAT.md, with the JSON path that names the problem --------------
@@ -213,14 +209,16 @@ def test_every_problem_of_a_file_is_listed(seed_data):
     with pytest.raises(ChampionshipFileError) as refused:
         load(seed_data)
     problems = dict(p.split(": ", 1) for p in refused.value.problems)
-    assert sorted(problems) == sorted([
-        "$.version",
-        "$.kind",
-        "$.pairs[1].distance",
-        "$.results[0].time",
-        "$.results[5].status",
-        "$.results[7].skater",
-    ])
+    assert sorted(problems) == sorted(
+        [
+            "$.version",
+            "$.kind",
+            "$.pairs[1].distance",
+            "$.results[0].time",
+            "$.results[5].status",
+            "$.results[7].skater",
+        ]
+    )
     # The message says what is wrong, not just where.
     assert "1:75.00" in problems["$.results[0].time"]
     assert "XX" in problems["$.results[5].status"]
@@ -235,15 +233,25 @@ def test_every_problem_of_a_file_is_listed(seed_data):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "written, stored",
-    [("DSQ", "DQ"), ("NS", "DNS"), ("NF", "DNF"), ("RET", "WDR"), ("WD", "WDR"),
-     ("DQ", "DQ"), ("DNS", "DNS"), ("DNF", "DNF"), ("WDR", "WDR")],
+    [
+        ("DSQ", "DQ"),
+        ("NS", "DNS"),
+        ("NF", "DNF"),
+        ("RET", "WDR"),
+        ("WD", "WDR"),
+        ("DQ", "DQ"),
+        ("DNS", "DNS"),
+        ("DNF", "DNF"),
+        ("WDR", "WDR"),
+    ],
 )
 def test_status_aliases_load_as_their_code(seed_data, written, stored):
     i = result_index(seed_data, 4, "Isabel Grevelt")
     seed_data["results"][i]["status"] = written
     championship = load(seed_data)
-    result = Result.objects.get(distance__championship=championship, distance__order=4,
-                                skater__name="Isabel Grevelt")
+    result = Result.objects.get(
+        distance__championship=championship, distance__order=4, skater__name="Isabel Grevelt"
+    )
     assert result.status == stored
     assert result.time == Decimal("75.28")
     dumped = dump(championship)["results"][i]
@@ -256,8 +264,9 @@ def test_status_without_a_time_loads(seed_data):
     del seed_data["results"][i]["time"]
     seed_data["results"][i]["status"] = "NS"
     championship = load(seed_data)
-    result = Result.objects.get(distance__championship=championship, distance__order=4,
-                                skater__name="Ellia Smeding")
+    result = Result.objects.get(
+        distance__championship=championship, distance__order=4, skater__name="Ellia Smeding"
+    )
     assert (result.time, result.status) == (None, "DNS")
     assert "time" not in dump(championship)["results"][i]
 
@@ -270,11 +279,15 @@ def test_dutch_notation_times_load(seed_data, client):
     championship = load(seed_data)
     takagi = Result.objects.filter(distance__championship=championship, skater__name="Miho Takagi")
     assert sorted(takagi.values_list("distance__order", "time")) == [
-        (1, Decimal("37.13")), (2, Decimal("73.32")), (3, Decimal("37.19")), (4, Decimal("73.13"))
+        (1, Decimal("37.13")),
+        (2, Decimal("73.32")),
+        (3, Decimal("37.19")),
+        (4, Decimal("73.13")),
     ]
     rows = client.get(f"/{SEED_SLUG}/standings.json?after=2").json()["rows"]
     assert [(r["skater"]["name"], r["points"]) for r in rows[:2]] == [
-        ("Miho Takagi", "73.790"), ("Femke Kok", "74.245")
+        ("Miho Takagi", "73.790"),
+        ("Femke Kok", "74.245"),
     ]
     # Written back in the format's own notation.
     dumped = dump(championship)["results"]
@@ -288,20 +301,27 @@ def test_loaded_seed_holds_the_files_facts(wk_sprint):
     assert wk_sprint.slug == SEED_SLUG
     assert (wk_sprint.name, wk_sprint.kind) == ("World Sprint Championships 2024 — Women", "sprint")
     assert (wk_sprint.venue.name, wk_sprint.venue.city, wk_sprint.venue.country) == (
-        "Max Aicher Arena", "Inzell", "GER"
+        "Max Aicher Arena",
+        "Inzell",
+        "GER",
     )
     assert list(wk_sprint.distances.values_list("order", "meters")) == [
-        (1, 500), (2, 1000), (3, 500), (4, 1000)
+        (1, 500),
+        (2, 1000),
+        (3, 500),
+        (4, 1000),
     ]
     assert wk_sprint.skaters.count() == 10
     assert Start.objects.filter(distance__championship=wk_sprint).count() == 40  # 20 pairs of two
     assert Result.objects.for_championship(wk_sprint).count() == 40
     pair = Start.objects.filter(distance__championship=wk_sprint, distance__order=3, pair=5)
     assert sorted(pair.values_list("lane", "skater__name")) == [
-        ("inner", "Miho Takagi"), ("outer", "Femke Kok")
+        ("inner", "Miho Takagi"),
+        ("outer", "Femke Kok"),
     ]
     assert sorted(wk_sprint.records.values_list("kind", "meters", "time")) == [
-        ("TR", 500, Decimal("37.12")), ("TR", 1000, Decimal("73.40"))
+        ("TR", 500, Decimal("37.12")),
+        ("TR", 1000, Decimal("73.40")),
     ]
 
 
@@ -356,7 +376,8 @@ def test_slug_argument_overrides_the_files(wk_sprint, seed_data, client):
     copy_ = load(seed_data, slug="wk-sprint-2024-women-copy")
     assert copy_.slug == "wk-sprint-2024-women-copy"
     assert set(Championship.objects.values_list("slug", flat=True)) == {
-        SEED_SLUG, "wk-sprint-2024-women-copy"
+        SEED_SLUG,
+        "wk-sprint-2024-women-copy",
     }
     assert Result.objects.for_championship(copy_).count() == 40
     feed = client.get("/wk-sprint-2024-women-copy/standings.json").json()
@@ -421,12 +442,18 @@ def test_dump_holds_the_original_files_facts(wk_sprint, seed_data):
     assert set(dumped) == set(seed_data)
     # The details that matter most, spelled out.
     grevelt = [r for r in dumped["results"] if r["skater"] == "Isabel Grevelt" and r["distance"] == 4]
-    assert grevelt == [{"distance": 4, "skater": "Isabel Grevelt", "time": "1:15.28",
-                        "source": "published", "status": "DQ"}]
+    assert grevelt == [
+        {"distance": 4, "skater": "Isabel Grevelt", "time": "1:15.28", "source": "published", "status": "DQ"}
+    ]
     jackson = [r for r in dumped["results"] if r["skater"] == "Erin Jackson" and r["distance"] == 2]
     assert jackson[0]["source"] == "derived"
-    assert dumped["records"][0] == {"kind": "TR", "meters": 500, "time": "37.12",
-                                    "holder": "(before this championship)", "source": "illustrative"}
+    assert dumped["records"][0] == {
+        "kind": "TR",
+        "meters": 500,
+        "time": "37.12",
+        "holder": "(before this championship)",
+        "source": "illustrative",
+    }
 
 
 @pytest.mark.django_db
@@ -439,11 +466,19 @@ def test_dump_keeps_pbs_splits_notes_and_one_skater_pairs(seed_data):
     seed_data["pairs"] = [p for p in seed_data["pairs"] if not (p["distance"] == 4 and p["pair"] == 5)]
     championship = load(seed_data)
     dumped = dump(championship)
-    assert dumped["skaters"][1] == {"name": "Femke Kok", "country": "NED",
-                                    "pb": {"500": "36.81", "1000": "1:13.12"}}
-    assert dumped["results"][i] == {"distance": 2, "skater": "Femke Kok", "time": "1:14.35",
-                                    "source": "published", "splits": ["16.31", "44.20"],
-                                    "note": "fell behind on the crossing"}
+    assert dumped["skaters"][1] == {
+        "name": "Femke Kok",
+        "country": "NED",
+        "pb": {"500": "36.81", "1000": "1:13.12"},
+    }
+    assert dumped["results"][i] == {
+        "distance": 2,
+        "skater": "Femke Kok",
+        "time": "1:14.35",
+        "source": "published",
+        "splits": ["16.31", "44.20"],
+        "note": "fell behind on the crossing",
+    }
     assert {"distance": 4, "pair": 6, "inner": "Femke Kok"} in dumped["pairs"]
     assert not [p for p in dumped["pairs"] if p["distance"] == 4 and p["pair"] == 5]
 

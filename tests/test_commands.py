@@ -60,7 +60,9 @@ def test_load_prints_the_slug_and_loads_everything(client):
     assert Result.objects.for_championship(championship).count() == 40
     rows = client.get(f"/{SLUG}/standings.json").json()["rows"]
     assert [(r["skater"]["name"], r["points"]) for r in rows[:3]] == [
-        ("Miho Takagi", "147.545"), ("Femke Kok", "148.100"), ("Jutta Leerdam", "148.265")
+        ("Miho Takagi", "147.545"),
+        ("Femke Kok", "148.100"),
+        ("Jutta Leerdam", "148.265"),
     ]
 
 
@@ -111,9 +113,11 @@ def test_load_broken_file_lists_every_problem_and_writes_nothing(tmp_path, seed_
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "content, message",
-    [('{"format": "sprintboard-championship", ', "not valid JSON"),
-     (b"\xff\xfe\x00garbage", "not valid JSON"),
-     (None, "cannot read")],
+    [
+        ('{"format": "sprintboard-championship", ', "not valid JSON"),
+        (b"\xff\xfe\x00garbage", "not valid JSON"),
+        (None, "cannot read"),
+    ],
     ids=["truncated JSON", "not UTF-8", "missing file"],
 )
 def test_load_unreadable_file_is_a_clear_error(tmp_path, content, message):
@@ -173,13 +177,15 @@ def test_manage_py_load_broken_file_exits_non_zero(tmp_path, seed_data):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
 
-    migrate = subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env,
-                             capture_output=True, text=True, timeout=120)
+    migrate = subprocess.run(
+        [*manage, "migrate", "--no-input", "-v", "0"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert migrate.returncode == 0, migrate.stderr
 
     path = write(tmp_path, broken(seed_data))
-    loaded = subprocess.run([*manage, "load_championship", str(path)], env=env,
-                            capture_output=True, text=True, timeout=120)
+    loaded = subprocess.run(
+        [*manage, "load_championship", str(path)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert loaded.returncode != 0
     assert loaded.stdout.strip() == ""
     for problem in BROKEN_PATHS:
@@ -200,7 +206,9 @@ def test_replay_enters_a_distance_pair_by_pair(wk_sprint_after_3, client):
     assert "Femke Kok 1:13.57" in lines[4] and "Miho Takagi 1:13.13" in lines[4]
     rows = client.get(f"/{SLUG}/standings.json").json()["rows"]
     assert [(r["skater"]["name"], r["points"]) for r in rows[:3]] == [
-        ("Miho Takagi", "147.545"), ("Femke Kok", "148.100"), ("Jutta Leerdam", "148.265")
+        ("Miho Takagi", "147.545"),
+        ("Femke Kok", "148.100"),
+        ("Jutta Leerdam", "148.265"),
     ]
     assert Result.objects.filter(distance__order=4).count() == 10
 

@@ -14,7 +14,7 @@ from championships.officials import ensure_official
 
 @pytest.fixture
 def official(db):
-    username, password = ensure_official()
+    username, _password = ensure_official()
     return User.objects.get(username=username)
 
 
@@ -115,11 +115,18 @@ def test_a_correction_is_an_edit_and_is_in_the_history(official_client, official
     assert history.filter(action_flag=CHANGE).count() == 1
 
 
-def test_result_admin_refuses_a_second_result_and_a_skater_not_in_the_start_list(official_client, wk_sprint_after_3):
+def test_result_admin_refuses_a_second_result_and_a_skater_not_in_the_start_list(
+    official_client, wk_sprint_after_3
+):
     distance = final_1000(wk_sprint_after_3)
     call_command("enter_result", wk_sprint_after_3.slug, distance=4, skater="Femke Kok", time="1:13.57")
     url = reverse("admin:championships_result_add")
-    data = {"distance": distance.pk, "skater": skater(wk_sprint_after_3, "Femke Kok").pk, "time": "1:13.00", "status": ""}
+    data = {
+        "distance": distance.pk,
+        "skater": skater(wk_sprint_after_3, "Femke Kok").pk,
+        "time": "1:13.00",
+        "status": "",
+    }
     page = official_client.post(url, data).content.decode()
     assert "Femke Kok already has a result on distance 4 (1000 m): correct that one instead" in page
     distance.starts.filter(skater__name="Ellia Smeding").delete()

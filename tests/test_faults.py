@@ -37,8 +37,14 @@ def test_two_officials_saving_different_pairs_at_once_both_stand(seed_data):
     revision = Championship.objects.get(pk=championship.pk).revision
     barrier, errors = threading.Barrier(2), []
     threads = [
-        threading.Thread(target=save_pair, args=(championship.slug, 4, {"inner": "1:14.25", "outer": "1:12.86"}, barrier, errors)),
-        threading.Thread(target=save_pair, args=(championship.slug, 5, {"inner": "1:13.57", "outer": "1:13.13"}, barrier, errors)),
+        threading.Thread(
+            target=save_pair,
+            args=(championship.slug, 4, {"inner": "1:14.25", "outer": "1:12.86"}, barrier, errors),
+        ),
+        threading.Thread(
+            target=save_pair,
+            args=(championship.slug, 5, {"inner": "1:13.57", "outer": "1:13.13"}, barrier, errors),
+        ),
     ]
     for thread in threads:
         thread.start()

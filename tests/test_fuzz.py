@@ -15,19 +15,46 @@ from championships.officials import ensure_official
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-10**12, max_value=10**12) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**12), max_value=10**12)
+    | st.floats(allow_nan=False)
     | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 # Where in the seed file a generated value replaces the real one.
 PLACES = [
-    ("format",), ("version",), ("name",), ("kind",), ("slug",), ("venue",), ("distances",),
-    ("distances", 0), ("distances", 1, "order"), ("distances", 2, "meters"), ("skaters",),
-    ("skaters", 3), ("skaters", 0, "name"), ("skaters", 1, "country"), ("skaters", 2, "pb"),
-    ("pairs",), ("pairs", 4), ("pairs", 5, "inner"), ("pairs", 6, "pair"), ("results",),
-    ("results", 7), ("results", 8, "time"), ("results", 9, "status"), ("results", 10, "skater"),
-    ("results", 11, "distance"), ("results", 12, "splits"), ("records", 0, "time"), ("records", 1),
+    ("format",),
+    ("version",),
+    ("name",),
+    ("kind",),
+    ("slug",),
+    ("venue",),
+    ("distances",),
+    ("distances", 0),
+    ("distances", 1, "order"),
+    ("distances", 2, "meters"),
+    ("skaters",),
+    ("skaters", 3),
+    ("skaters", 0, "name"),
+    ("skaters", 1, "country"),
+    ("skaters", 2, "pb"),
+    ("pairs",),
+    ("pairs", 4),
+    ("pairs", 5, "inner"),
+    ("pairs", 6, "pair"),
+    ("results",),
+    ("results", 7),
+    ("results", 8, "time"),
+    ("results", 9, "status"),
+    ("results", 10, "skater"),
+    ("results", 11, "distance"),
+    ("results", 12, "splits"),
+    ("records", 0, "time"),
+    ("records", 1),
 ]
 
 
@@ -108,8 +135,12 @@ def test_unknown_slugs_orders_and_skaters_are_404(client, wk_sprint_after_3, seg
     from urllib.parse import quote
 
     slug = wk_sprint_after_3.slug
-    for url in (f"/{quote(segment)}/", f"/{quote(segment)}/standings.json", f"/{slug}/distances/{quote(segment)}/",
-                f"/{slug}/standings.json?after={quote(segment)}"):
+    for url in (
+        f"/{quote(segment)}/",
+        f"/{quote(segment)}/standings.json",
+        f"/{slug}/distances/{quote(segment)}/",
+        f"/{slug}/standings.json?after={quote(segment)}",
+    ):
         assert client.get(url).status_code in (200, 404), url
     assert client.get(f"/{slug}/h2h/", {"a": segment, "b": segment}).status_code == 200
     assert client.get(f"/{slug}/standings.json", {"after": segment}).status_code in (200, 404)

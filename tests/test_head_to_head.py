@@ -15,7 +15,11 @@ def skater_id(championship, name):
 
 def h2h(championship, a, b):
     standings = Standings(championship)
-    return HeadToHead(standings, standings.skaters[skater_id(championship, a)], standings.skaters[skater_id(championship, b)])
+    return HeadToHead(
+        standings,
+        standings.skaters[skater_id(championship, a)],
+        standings.skaters[skater_id(championship, b)],
+    )
 
 
 def enter(championship, name, time):
@@ -72,7 +76,11 @@ def test_while_the_final_1000_is_skated_the_others_see_what_they_need(client, wk
     enter(wk_sprint_after_3, "Jutta Leerdam", "1:12.86")
     enter(wk_sprint_after_3, "Kimi Goetz", "1:14.25")
     rows = {row.skater.name: row for row in Standings(wk_sprint_after_3).rows}
-    assert [r.skater.name for r in Standings(wk_sprint_after_3).rows[:3]] == ["Miho Takagi", "Jutta Leerdam", "Kimi Goetz"]
+    assert [r.skater.name for r in Standings(wk_sprint_after_3).rows[:3]] == [
+        "Miho Takagi",
+        "Jutta Leerdam",
+        "Kimi Goetz",
+    ]
     # Kok 111.315: to lead she must stay below 147.545 (1:12.45), for the podium below Goetz's 150.025.
     assert rows["Femke Kok"].to_lead == Decimal("72.45")
     assert rows["Femke Kok"].to_podium == Decimal("77.41")
@@ -84,7 +92,14 @@ def test_while_the_final_1000_is_skated_the_others_see_what_they_need(client, wk
 
 def test_distance_page_start_list_current_pair_and_direct_races(client, wk_sprint_after_3):
     enter(wk_sprint_after_3, "Ellia Smeding", "1:15.60")
-    call_command("enter_result", wk_sprint_after_3.slug, distance=4, skater="Isabel Grevelt", status="DQ", time="1:15.28")
+    call_command(
+        "enter_result",
+        wk_sprint_after_3.slug,
+        distance=4,
+        skater="Isabel Grevelt",
+        status="DQ",
+        time="1:15.28",
+    )
     page = client.get(f"/{wk_sprint_after_3.slug}/distances/4/").content.decode()
     assert '<tr class="current">\n        <td class="num">2 <span class="badge badge-now">next</span>' in page
     second_500 = client.get(f"/{wk_sprint_after_3.slug}/distances/3/").content.decode()
@@ -97,7 +112,10 @@ def test_passing_times_show_who_gained_where(client, wk_sprint_after_3):
     from championships.forms import result_form
 
     distance = wk_sprint_after_3.distances.get(order=4)
-    for name, time, splits in (("Miho Takagi", "73.13", "17.95 45.10"), ("Femke Kok", "73.57", "17.85 45.30")):
+    for name, time, splits in (
+        ("Miho Takagi", "73.13", "17.95 45.10"),
+        ("Femke Kok", "73.57", "17.85 45.30"),
+    ):
         form = result_form(distance, wk_sprint_after_3.skaters.get(name=name), Decimal(time))
         form.data["splits"] = splits
         assert form.is_valid(), form.errors

@@ -287,7 +287,9 @@ async def test_a_failed_broadcast_never_fails_the_save(final_1000, kok, monkeypa
         championship = await database_sync_to_async(Championship.objects.get)(slug=SLUG)
         assert championship.revision > revision_before
         # ... the failure is logged with its traceback ...
-        failures = [r for r in caplog.records if r.name == "championships.live" and r.levelno >= logging.ERROR]
+        failures = [
+            r for r in caplog.records if r.name == "championships.live" and r.levelno >= logging.ERROR
+        ]
         assert failures, "the failed broadcast was not logged"
         assert failures[0].exc_info and isinstance(failures[0].exc_info[1], ConnectionError)
         # ... nothing reached the open connection ...

@@ -76,7 +76,11 @@ def stop(process, name):
 def manage(env, *args, timeout=60):
     completed = subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     assert completed.returncode == 0, (
         f"manage.py {' '.join(args)} exited with {completed.returncode}:\n"
@@ -99,14 +103,31 @@ class RedisServer:
     """A throwaway redis-server on 127.0.0.1 that a test can stop and start again on its port."""
 
     def __init__(self, directory):
-        self.port, self.directory, self.log, self.process = free_port(), directory, directory / "redis.log", None
+        self.port, self.directory, self.log, self.process = (
+            free_port(),
+            directory,
+            directory / "redis.log",
+            None,
+        )
 
     def start(self):
         with open(self.log, "a") as out:
             self.process = subprocess.Popen(
-                [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--dir", str(self.directory)],
-                stdout=out, stderr=subprocess.STDOUT,
+                [
+                    REDIS_SERVER,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.directory),
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         wait_for_port(self.port, self.process, "redis-server", self.log)
 
@@ -134,7 +155,8 @@ def environment(database, redis_url=None):
     """The environment of a Sprintboard process using the SQLite file `database` and, when
     given, the Redis at `redis_url` (else the in-process channel layer)."""
     variables = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL", "DEBUG"}
     }
     variables.update(
@@ -163,8 +185,20 @@ def daphne_port(env, tmp_path):
     log = tmp_path / "daphne.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "sprintboard.asgi:application"],
-            cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "sprintboard.asgi:application",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         # Loaded while daphne starts (it reads the database per connection, not at start-up).
@@ -197,10 +231,20 @@ def test_a_result_entered_by_another_process_reaches_an_idle_spectator(env, feed
             await asyncio.sleep(IDLE_SECONDS)
 
             started = time.monotonic()
-            command = asyncio.create_task(asyncio.to_thread(
-                manage, env, "enter_result", SLUG, "--distance", "4", "--skater", "Femke Kok",
-                "--time", "1:13.57",
-            ))
+            command = asyncio.create_task(
+                asyncio.to_thread(
+                    manage,
+                    env,
+                    "enter_result",
+                    SLUG,
+                    "--distance",
+                    "4",
+                    "--skater",
+                    "Femke Kok",
+                    "--time",
+                    "1:13.57",
+                )
+            )
             received = []
             try:
                 while True:
@@ -254,8 +298,16 @@ def test_saves_stand_while_redis_is_down_and_pushes_resume_when_it_is_back(env, 
             deadline = time.monotonic() + 20
             while True:
                 await asyncio.to_thread(
-                    manage, env, "enter_result", SLUG, "--distance", "4", "--skater", "Miho Takagi",
-                    "--time", "1:13.13",
+                    manage,
+                    env,
+                    "enter_result",
+                    SLUG,
+                    "--distance",
+                    "4",
+                    "--skater",
+                    "Miho Takagi",
+                    "--time",
+                    "1:13.13",
                 )
                 try:
                     return await frame_with(client, "147.545", timeout=3)
@@ -278,7 +330,16 @@ def test_what_spectators_send_is_bounded_and_ignored(env, feed):
             with pytest.raises(TimeoutError):
                 await asyncio.wait_for(chatty.recv(), timeout=1)
             await asyncio.to_thread(
-                manage, env, "enter_result", SLUG, "--distance", "4", "--skater", "Femke Kok", "--time", "1:13.57"
+                manage,
+                env,
+                "enter_result",
+                SLUG,
+                "--distance",
+                "4",
+                "--skater",
+                "Femke Kok",
+                "--time",
+                "1:13.57",
             )
             assert "148.100" in kok_row(await frame_with(chatty, "148.100", timeout=10))
         # One huge frame (daphne's bound is 1 MB): daphne drops that connection and serves on.
@@ -292,7 +353,6 @@ def test_what_spectators_send_is_bounded_and_ignored(env, feed):
             assert "148.100" in kok_row(await asyncio.wait_for(next_one.recv(), timeout=10))
 
     asyncio.run(spectate())
-
 
 
 def connect_without_reading(port, origin):
@@ -340,7 +400,7 @@ def test_a_spectator_that_stops_reading_is_dropped_and_heals_on_reconnect(env, f
     async def spectate():
         async with websockets.connect(url, origin=origin, open_timeout=10, max_size=None) as reader:
             await asyncio.wait_for(reader.recv(), timeout=10)
-            for count in range(1, 41):
+            for count in range(1, 41):  # noqa: B007 (returned: how many frames until the drop)
                 await layer.group_send(group_name(SLUG, "en"), {"type": "championship.update", "html": frame})
                 assert await asyncio.wait_for(reader.recv(), timeout=10) == frame  # the reader keeps up
                 if "dropped a spectator that stopped reading" in read(log):
@@ -352,7 +412,16 @@ def test_a_spectator_that_stops_reading_is_dropped_and_heals_on_reconnect(env, f
 
             # The reader gets the next save's push as before.
             await asyncio.to_thread(
-                manage, env, "enter_result", SLUG, "--distance", "4", "--skater", "Femke Kok", "--time", "1:13.57"
+                manage,
+                env,
+                "enter_result",
+                SLUG,
+                "--distance",
+                "4",
+                "--skater",
+                "Femke Kok",
+                "--time",
+                "1:13.57",
             )
             assert "148.100" in kok_row(await frame_with(reader, "148.100", timeout=10))
             # Heals: reconnecting, the dropped spectator gets the current state.
@@ -376,8 +445,18 @@ def test_replay_through_the_running_servers_admin_reaches_its_spectators(env, fe
         async with websockets.connect(url, origin=origin, open_timeout=10) as client:
             assert "111.315" in kok_row(await asyncio.wait_for(client.recv(), timeout=10))
             replay = await asyncio.to_thread(
-                manage, env, "replay", SLUG, "--distance", "4", "--source", "data/wk-sprint-2024-women.json",
-                "--pace", "0", "--server", origin,
+                manage,
+                env,
+                "replay",
+                SLUG,
+                "--distance",
+                "4",
+                "--source",
+                "data/wk-sprint-2024-women.json",
+                "--pace",
+                "0",
+                "--server",
+                origin,
             )
             assert "Femke Kok 1:13.57" in replay.stdout
             return await frame_with(client, "148.100", timeout=10)
@@ -390,9 +469,25 @@ def test_replay_refused_by_the_server_says_so(env, feed):
     """A replay whose session the server does not take (another SECRET_KEY) must not pass for done."""
     _, origin = feed
     replay = subprocess.run(
-        [sys.executable, "manage.py", "replay", SLUG, "--distance", "4", "--source",
-         "data/wk-sprint-2024-women.json", "--pace", "0", "--server", origin],
-        cwd=BASE_DIR, env={**env, "SECRET_KEY": "another-key"}, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "manage.py",
+            "replay",
+            SLUG,
+            "--distance",
+            "4",
+            "--source",
+            "data/wk-sprint-2024-women.json",
+            "--pace",
+            "0",
+            "--server",
+            origin,
+        ],
+        cwd=BASE_DIR,
+        env={**env, "SECRET_KEY": "another-key"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert replay.returncode != 0
     assert "did not take the official's session" in replay.stderr

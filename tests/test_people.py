@@ -7,6 +7,7 @@ Seed: World Sprint 2024 women. After three distances Takagi leads on 110.980 and
 
 import csv
 import io
+import itertools
 import re
 from decimal import Decimal
 
@@ -178,7 +179,11 @@ def test_standings_csv(wk_sprint_after_3, client):
     assert (takagi[column["rank"]], takagi[column["points"]]) == ("1", "110.980")
     assert takagi[column["1000 m #2 time"]] == "1:13.32"
     assert kok[column["behind leader s on 1000 m"]] == "0.67"
-    assert (kok[column["rank"]], kok[column["points"]], kok[column["behind leader"]]) == ("2", "111.315", "0.335")
+    assert (kok[column["rank"]], kok[column["points"]], kok[column["behind leader"]]) == (
+        "2",
+        "111.315",
+        "0.335",
+    )
     assert kok[column["500 m #1 badges"]] == "TR"
     assert [r[column["skater"]] for r in body][:3] == ["Miho Takagi", "Femke Kok", "Jutta Leerdam"]
     response = client.get(STANDINGS_CSV)
@@ -201,14 +206,28 @@ def test_standings_csv_after_the_final_lists_the_nc_skater(wk_sprint, client):
     assert not any(name.startswith("behind leader s") for name in column)
     grevelt = rows[-1]
     assert (grevelt[column["skater"]], grevelt[column["rank"]], grevelt[column["status"]]) == (
-        "Isabel Grevelt", "", "NC")
+        "Isabel Grevelt",
+        "",
+        "NC",
+    )
     assert grevelt[column["1000 m #4 status"]] == "DQ"
 
 
 def test_distance_csv(wk_sprint_after_3, client):
     rows = read_csv(client.get(f"/{SLUG}/distances/3/results.csv", HTTP_ACCEPT_LANGUAGE="nl"))
-    assert rows[0] == ["rank", "skater", "country", "time", "status", "behind", "points", "badges", "pair",
-                       "lane", "splits"]
+    assert rows[0] == [
+        "rank",
+        "skater",
+        "country",
+        "time",
+        "status",
+        "behind",
+        "points",
+        "badges",
+        "pair",
+        "lane",
+        "splits",
+    ]
     assert len(rows) == 11
     assert rows[1][:8] == ["1", "Femke Kok", "NED", "37.07", "", "0.00", "37.070", "=TR"]
     assert rows[1][8:10] == ["5", "outer"]
@@ -282,7 +301,9 @@ def test_an_official_marks_distances_official_and_it_goes_live(
     assert status_of(frames["en"], "classification") == "provisional"
     assert status_of(frames["en"], "distance-3") == "provisional"
     assert "officieel" in frames["nl"]
-    assert status_of(official_client.get(f"/{SLUG}/distances/1/").content.decode(), "distance-1") == "official"
+    assert (
+        status_of(official_client.get(f"/{SLUG}/distances/1/").content.decode(), "distance-1") == "official"
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         official_client.post(
@@ -311,9 +332,12 @@ def test_a_push_reads_the_standings_once_whatever_the_languages_followed(
         channel = async_to_sync(layer.new_channel)()
         for language in followed:
             async_to_sync(layer.group_add)(live.group_name(SLUG, language), channel)
-        with CaptureQueriesContext(connection) as queries:
-            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-                live.championship_changed(wk_sprint_after_3.pk, 4)
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+            transaction.atomic(),
+        ):
+            live.championship_changed(wk_sprint_after_3.pk, 4)
         return len(queries), [async_to_sync(layer.receive)(channel)["html"] for _ in followed]
 
     try:
@@ -356,8 +380,13 @@ def test_the_distance_list_edits_official_in_place(
 ):
     client.force_login(User.objects.create_superuser("admin", password="x"))
     distances = list(Distance.objects.order_by("championship", "order"))
-    data = {"form-TOTAL_FORMS": len(distances), "form-INITIAL_FORMS": len(distances), "form-MIN_NUM_FORMS": 0,
-            "form-MAX_NUM_FORMS": 1000, "_save": "Save"}
+    data = {
+        "form-TOTAL_FORMS": len(distances),
+        "form-INITIAL_FORMS": len(distances),
+        "form-MIN_NUM_FORMS": 0,
+        "form-MAX_NUM_FORMS": 1000,
+        "_save": "Save",
+    }
     for i, distance in enumerate(distances):
         data[f"form-{i}-id"] = distance.pk
         if distance.order == 2:
@@ -401,7 +430,12 @@ def test_chart_coordinates(wk_sprint_after_3):
     standings = Standings(wk_sprint_after_3)
     gap = charts.gap_chart(standings)
     assert [s.skater.name for s in gap.series] == [
-        "Miho Takagi", "Femke Kok", "Jutta Leerdam", "Erin Jackson", "Vanessa Herzog"]
+        "Miho Takagi",
+        "Femke Kok",
+        "Jutta Leerdam",
+        "Erin Jackson",
+        "Vanessa Herzog",
+    ]
     takagi, kok = gap.series[0], gap.series[1]
     assert [p.value for p in kok.points] == [0, Decimal("0.455"), Decimal("0.335")]
     assert takagi.last.y == gap.top  # the leader on the top line
@@ -414,7 +448,7 @@ def test_chart_coordinates(wk_sprint_after_3):
     assert [p.value for p in bump.series[1].points] == [1, 2, 2]  # Kok
     assert len({(s.shape, s.dash) for s in bump.series}) == 10  # told apart without colour
     labels = sorted(s.label_y for s in bump.series)
-    assert all(b - a >= charts.LABEL_SPACING - 0.1 for a, b in zip(labels, labels[1:]))
+    assert all(b - a >= charts.LABEL_SPACING - 0.1 for a, b in itertools.pairwise(labels))
 
 
 def test_no_charts_before_two_distances_are_complete(wk_sprint_after_3, client):
@@ -439,7 +473,9 @@ def test_charts_are_drawn_again_when_what_they_show_changes(wk_sprint):
 
     def gap_chart_html(language="en"):
         frame = live.render_fragments(Standings(wk_sprint), language)
-        return frame[frame.index('<figure class="chart chart-gap">') : frame.index('<figure class="chart chart-bump">')]
+        return frame[
+            frame.index('<figure class="chart chart-gap">') : frame.index('<figure class="chart chart-bump">')
+        ]
 
     complete = gap_chart_html()
     assert "Miho Takagi</text>" in complete and "Femke Kok +0.555</text>" in complete
@@ -479,8 +515,9 @@ def test_current_distance_follows_the_championship(wk_sprint, client):
     assert 'data-current-distance="2"' in client.get(PAGE).content.decode()  # the one under way
 
 
-@pytest.mark.parametrize("url", ["/", PAGE, f"{PAGE}?after=2", f"/{SLUG}/distances/3/", f"/{SLUG}/tv/",
-                                 f"/{SLUG}/h2h/?a=1&b=2"])
+@pytest.mark.parametrize(
+    "url", ["/", PAGE, f"{PAGE}?after=2", f"/{SLUG}/distances/3/", f"/{SLUG}/tv/", f"/{SLUG}/h2h/?a=1&b=2"]
+)
 def test_pages_respect_the_content_security_policy(wk_sprint_after_3, client, url):
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert " style=" not in html and "<style" not in html

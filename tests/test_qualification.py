@@ -113,7 +113,10 @@ def test_a_withdrawn_finalist_is_replaced_by_the_next_eligible():
     # E withdraws before the draw: D (better rank 4) takes her place before F (better rank 5).
     no_time_yet = women(final={}, statuses={"E": "WDR"})
     assert classify(ALLROUND_WOMEN, WOMEN_SKATERS, no_time_yet, after=3, final_places=4).qualified == (
-        "A", "B", "C", "D"
+        "A",
+        "B",
+        "C",
+        "D",
     )
     # D 120.800 + 6:45.00 (40.500) = 161.300 wins; E is ranked on her three distances.
     final = {**WOMEN_5000, "D": "6:45.00"}

@@ -44,9 +44,20 @@ class Daphne:
     def start(self):
         with open(self.log, "a") as out:  # one log over every run of the server
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-                 "sprintboard.asgi:application"],
-                cwd=BASE_DIR, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "daphne",
+                    "-b",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "sprintboard.asgi:application",
+                ],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         wait_for_port(self.port, self.process, "daphne", self.log)
 
@@ -120,10 +131,14 @@ def test_the_open_page_reconnects_by_itself_and_shows_what_was_saved_meanwhile(e
     from playwright.sync_api import expect
 
     frames = []  # what every WebSocket of the page received, reconnections included
-    page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(str(payload))))
+    page.on(
+        "websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(str(payload)))
+    )
     page.goto(f"http://127.0.0.1:{daphne.port}/{SLUG}/")
     connection = page.locator(".connection")
-    kok_total = page.locator("#classification tr[data-skater]").filter(has_text="Femke Kok").locator("td.total")
+    kok_total = (
+        page.locator("#classification tr[data-skater]").filter(has_text="Femke Kok").locator("td.total")
+    )
     expect(connection).to_have_attribute("data-state", "live")
     expect(kok_total).to_have_text("111.315")
     page.evaluate("window.__notReloaded = true")

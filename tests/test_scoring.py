@@ -81,8 +81,17 @@ def row_of(classification, skater):
 
 @pytest.mark.parametrize(
     "code, status",
-    [("DQ", "DQ"), (" dsq ", "DQ"), ("DNS", "DNS"), ("ns", "DNS"), ("DNF", "DNF"), ("NF", "DNF"),
-     ("WDR", "WDR"), ("ret", "WDR"), ("Wd", "WDR")],
+    [
+        ("DQ", "DQ"),
+        (" dsq ", "DQ"),
+        ("DNS", "DNS"),
+        ("ns", "DNS"),
+        ("DNF", "DNF"),
+        ("NF", "DNF"),
+        ("WDR", "WDR"),
+        ("ret", "WDR"),
+        ("Wd", "WDR"),
+    ],
 )
 def test_normalise_status(code, status):
     assert normalise_status(code) == status
@@ -246,7 +255,11 @@ def test_world_sprint_2024_final_classification_with_a_disqualification():
     assert all(row.behind_leader_seconds is None for row in classification.rows)
     grevelt = classification.rows[-1]
     assert (grevelt.skater, grevelt.classified, grevelt.status, grevelt.rank, grevelt.points) == (
-        "Grevelt", False, "NC", None, None
+        "Grevelt",
+        False,
+        "NC",
+        None,
+        None,
     )
     assert grevelt.cells[3] == Cell(distance=4, time=D("75.28"), status="DQ", points=None, rank=None)
     assert grevelt.cells[0].points == D("38.030")
@@ -290,10 +303,14 @@ def test_two_results_on_one_distance_are_refused():
 
 
 TIED_FIELD = [
-    Result("A", 1, D("36.90")), Result("A", 2, D("74.00")),  # 73.900
-    Result("B", 1, D("37.00")), Result("B", 2, D("74.00")),  # 74.000
-    Result("C", 1, D("37.10")), Result("C", 2, D("73.80")),  # 74.000
-    Result("D", 1, D("37.00")), Result("D", 2, D("74.20")),  # 74.100
+    Result("A", 1, D("36.90")),
+    Result("A", 2, D("74.00")),  # 73.900
+    Result("B", 1, D("37.00")),
+    Result("B", 2, D("74.00")),  # 74.000
+    Result("C", 1, D("37.10")),
+    Result("C", 2, D("73.80")),  # 74.000
+    Result("D", 1, D("37.00")),
+    Result("D", 2, D("74.20")),  # 74.100
 ]
 
 
@@ -335,7 +352,7 @@ def test_world_sprint_2024_track_records():
         ("Leerdam", 4): ("TR",),
     }
     assert book.track_records == {500: D("37.07"), 1000: D("72.86")}
-    assert TRACK_RECORDS_2024 == {500: D("37.12"), 1000: D("73.40")}
+    assert {500: D("37.12"), 1000: D("73.40")} == TRACK_RECORDS_2024
 
 
 def test_personal_bests_improve_during_the_championship():
@@ -457,7 +474,7 @@ def test_a_faster_time_never_costs_places(championship, data):
     before = results[i]
     gain = D(data.draw(st.integers(min_value=1, max_value=100))).scaleb(-2)
     faster = Result(before.skater, before.distance, before.time - gain)
-    improved = results[:i] + [faster] + results[i + 1:]
+    improved = [*results[:i], faster, *results[i + 1 :]]
     for after in range(before.distance, max(r.distance for r in results) + 1):
         old = row_of(classify(distances, skaters, results, after=after), before.skater)
         new = row_of(classify(distances, skaters, improved, after=after), before.skater)
@@ -537,12 +554,15 @@ def allround(distances, times):
 
 
 def test_womens_allround_total_and_deficits_in_seconds_on_the_next_distance():
-    results = allround(ALLROUND_WOMEN, {
-        # 38.500 + 241.23/6 = 40.205 + 116.89/3 = 38.96333 -> 38.963 + 415.55/10 = 41.555 = 159.223
-        "W": ("38.50", "4:01.23", "1:56.89", "6:55.55"),
-        # 38.930 + 240.00/6 = 40.000 + 117.50/3 = 39.16666 -> 39.166 + 410.00/10 = 41.000 = 159.096
-        "V": ("38.93", "4:00.00", "1:57.50", "6:50.00"),
-    })
+    results = allround(
+        ALLROUND_WOMEN,
+        {
+            # 38.500 + 241.23/6 = 40.205 + 116.89/3 = 38.96333 -> 38.963 + 415.55/10 = 41.555 = 159.223
+            "W": ("38.50", "4:01.23", "1:56.89", "6:55.55"),
+            # 38.930 + 240.00/6 = 40.000 + 117.50/3 = 39.16666 -> 39.166 + 410.00/10 = 41.000 = 159.096
+            "V": ("38.93", "4:00.00", "1:57.50", "6:50.00"),
+        },
+    )
     w = classify(ALLROUND_WOMEN, ["W", "V"], results).rows[1]
     assert [cell.points for cell in w.cells] == [D("38.500"), D("40.205"), D("38.963"), D("41.555")]
     assert (w.skater, w.points, w.behind_leader, w.change) == ("W", D("159.223"), D("0.127"), -1)
@@ -558,11 +578,14 @@ def test_womens_allround_total_and_deficits_in_seconds_on_the_next_distance():
 
 
 def test_mens_allround_deficit_in_seconds_on_the_10000m():
-    results = allround(ALLROUND_MEN[:3], {
-        "Stolz": ("34.10", "6:14.76", "1:41.78"),  # 34.100 + 37.476 + 33.926 = 105.502
-        "M2": ("34.50", "6:10.00", "1:42.55"),  # 34.500 + 37.000 + 102.55/3 = 34.183 = 105.683
-        "M3": ("35.00", "6:20.00", "1:43.01"),  # 35.000 + 38.000 + 103.01/3 = 34.336 = 107.336
-    })
+    results = allround(
+        ALLROUND_MEN[:3],
+        {
+            "Stolz": ("34.10", "6:14.76", "1:41.78"),  # 34.100 + 37.476 + 33.926 = 105.502
+            "M2": ("34.50", "6:10.00", "1:42.55"),  # 34.500 + 37.000 + 102.55/3 = 34.183 = 105.683
+            "M3": ("35.00", "6:20.00", "1:43.01"),  # 35.000 + 38.000 + 103.01/3 = 34.336 = 107.336
+        },
+    )
     classification = classify(ALLROUND_MEN, ["M3", "M2", "Stolz"], results)
     assert classification.next_distance == Distance(4, 10000)
     assert [(r.skater, r.points, r.behind_leader, r.behind_leader_seconds) for r in classification.rows] == [
@@ -583,7 +606,15 @@ def test_a_sprint_has_no_cut_by_default():
         assert classification.qualified == ()
         assert all(row.qualification is None for row in classification.rows)
     assert [row.skater for row in classify(SPRINT, SKATERS_2024, results).rows if row.classified] == [
-        "Takagi", "Kok", "Leerdam", "Jackson", "Goetz", "Herzog", "Tian", "Kim", "Smeding"
+        "Takagi",
+        "Kok",
+        "Leerdam",
+        "Jackson",
+        "Goetz",
+        "Herzog",
+        "Tian",
+        "Kim",
+        "Smeding",
     ]
 
 
@@ -597,7 +628,10 @@ def test_a_cut_of_eight_in_the_world_sprint_2024():
     after_3 = classify(SPRINT, SKATERS_2024, results, after=3, final_places=8)
     assert after_3.qualified == finalists
     assert [(r.rank, r.skater, r.qualification) for r in after_3.rows[6:]] == [
-        (7, "Kim", "NQ"), (8, "Tian", "Q"), (9, "Grevelt", "Q"), (10, "Smeding", "NQ")
+        (7, "Kim", "NQ"),
+        (8, "Tian", "Q"),
+        (9, "Grevelt", "Q"),
+        (10, "Smeding", "NQ"),
     ]
     # Kim's result on the last 1000 m is shown but not counted; Grevelt, a finalist, was disqualified:
     # NC, so seven finalists rank before the skaters who did not qualify.
@@ -639,10 +673,28 @@ def seed_lanes(distance):
 @pytest.mark.parametrize(
     "distance, earlier, pairs",
     [
-        (3, 1, [(1, "Tian", "Smeding"), (2, "Grevelt", "Kim"), (3, "Herzog", "Jackson"),
-                (4, "Goetz", "Leerdam"), (5, "Takagi", "Kok")]),
-        (4, 2, [(1, "Smeding", "Grevelt"), (2, "Tian", "Kim"), (3, "Goetz", "Jackson"),
-                (4, "Herzog", "Leerdam"), (5, "Kok", "Takagi")]),
+        (
+            3,
+            1,
+            [
+                (1, "Tian", "Smeding"),
+                (2, "Grevelt", "Kim"),
+                (3, "Herzog", "Jackson"),
+                (4, "Goetz", "Leerdam"),
+                (5, "Takagi", "Kok"),
+            ],
+        ),
+        (
+            4,
+            2,
+            [
+                (1, "Smeding", "Grevelt"),
+                (2, "Tian", "Kim"),
+                (3, "Goetz", "Jackson"),
+                (4, "Herzog", "Leerdam"),
+                (5, "Kok", "Takagi"),
+            ],
+        ),
     ],
 )
 def test_the_second_500m_and_1000m_start_in_the_other_lane(distance, earlier, pairs):

@@ -37,7 +37,9 @@ def test_staff_without_the_officials_group_cannot_enter_times(client, wk_sprint_
     user = User.objects.create_user("volunteer", password="x", is_staff=True)
     client.force_login(user)
     distance = wk_sprint_after_3.distances.get(order=4)
-    response = client.post(reverse("admin:championships_distance_pair", args=[distance.pk, 5]), {"inner": "1:13.57"})
+    response = client.post(
+        reverse("admin:championships_distance_pair", args=[distance.pk, 5]), {"inner": "1:13.57"}
+    )
     assert response.status_code == 403
     assert not Result.objects.filter(distance=distance).exists()
 
@@ -65,12 +67,20 @@ def test_pages_carry_a_content_security_policy(client, wk_sprint_after_3):
 
 
 def test_production_settings_pass_the_deployment_checks():
-    env = {**os.environ, "SECRET_KEY": "x" * 20 + "production-secret-key-that-is-long-enough-and-random",
-           "HTTPS": "on", "ALLOWED_HOSTS": "results.example.org"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x" * 20 + "production-secret-key-that-is-long-enough-and-random",
+        "HTTPS": "on",
+        "ALLOWED_HOSTS": "results.example.org",
+    }
     env.pop("DEBUG", None)
     checked = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "no issues" in checked.stdout

@@ -5,6 +5,7 @@ the classification after three distances as NOS published it, with the seconds o
 """
 
 import copy
+import itertools
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -61,28 +62,58 @@ def test_feed_after_three_distances_is_the_seed_articles_table(wk_sprint_after_3
         "slug": SLUG,
         "name": "World Sprint Championships 2024 — Women",
         "kind": "sprint",
-        "distances": [{"order": 1, "meters": 500}, {"order": 2, "meters": 1000},
-                      {"order": 3, "meters": 500}, {"order": 4, "meters": 1000}],
+        "distances": [
+            {"order": 1, "meters": 500},
+            {"order": 2, "meters": 1000},
+            {"order": 3, "meters": 500},
+            {"order": 4, "meters": 1000},
+        ],
     }
     rows = data["rows"]
     assert len(rows) == 10
-    assert [(r["rank"], r["skater"]["name"], r["points"], r["behind_leader_seconds"]) for r in rows] == ARTICLE_AFTER_3
+    assert [
+        (r["rank"], r["skater"]["name"], r["points"], r["behind_leader_seconds"]) for r in rows
+    ] == ARTICLE_AFTER_3
     assert all(r["classified"] is True and r["status"] is None for r in rows)
 
     leader = rows[0]
-    assert (leader["behind_leader"], leader["behind_leader_seconds"], leader["behind_previous"]) == (None, None, None)
+    assert (leader["behind_leader"], leader["behind_leader_seconds"], leader["behind_previous"]) == (
+        None,
+        None,
+        None,
+    )
     kok = rows[1]
     assert kok["skater"]["country"] == "NED"
-    assert (kok["behind_leader"], kok["behind_leader_seconds"], kok["behind_previous"]) == ("0.335", "0.67", "0.335")
+    assert (kok["behind_leader"], kok["behind_leader_seconds"], kok["behind_previous"]) == (
+        "0.335",
+        "0.67",
+        "0.335",
+    )
     # Every deficit follows from the totals: to the leader and to the skater just above.
-    for above, row in zip(rows, rows[1:]):
+    for above, row in itertools.pairwise(rows):
         assert points(row["behind_leader"]) == points(row["points"]) - points(leader["points"])
         assert points(row["behind_previous"]) == points(row["points"]) - points(above["points"])
     assert [r["behind_leader"] for r in rows[1:]] == [
-        "0.335", "0.855", "1.410", "1.780", "1.920", "2.165", "2.360", "2.610", "3.015"
+        "0.335",
+        "0.855",
+        "1.410",
+        "1.780",
+        "1.920",
+        "2.165",
+        "2.360",
+        "2.610",
+        "3.015",
     ]
     assert [r["behind_previous"] for r in rows[1:]] == [
-        "0.335", "0.520", "0.555", "0.370", "0.140", "0.245", "0.195", "0.250", "0.405"
+        "0.335",
+        "0.520",
+        "0.555",
+        "0.370",
+        "0.140",
+        "0.245",
+        "0.195",
+        "0.250",
+        "0.405",
     ]
 
 
@@ -109,7 +140,9 @@ def test_feed_after_two_distances(wk_sprint_after_3, client):
     assert data["after_distance"] == 2
     assert data["next_distance"] == {"order": 3, "meters": 500}
     assert [(r["rank"], r["skater"]["name"], r["points"]) for r in data["rows"][:3]] == [
-        (1, "Miho Takagi", "73.790"), (2, "Femke Kok", "74.245"), (3, "Jutta Leerdam", "74.265")
+        (1, "Miho Takagi", "73.790"),
+        (2, "Femke Kok", "74.245"),
+        (3, "Jutta Leerdam", "74.265"),
     ]
     # The article: Kok 0.46 (0.455) behind, Leerdam 0.48 (0.475); seconds on the next 500 m.
     kok, leerdam = data["rows"][1], data["rows"][2]
@@ -126,7 +159,9 @@ def test_feed_after_the_final_distance(wk_sprint, client, query):
     assert data["next_distance"] is None
     rows = data["rows"]
     assert [(r["rank"], r["skater"]["name"], r["points"]) for r in rows[:3]] == [
-        (1, "Miho Takagi", "147.545"), (2, "Femke Kok", "148.100"), (3, "Jutta Leerdam", "148.265")
+        (1, "Miho Takagi", "147.545"),
+        (2, "Femke Kok", "148.100"),
+        (3, "Jutta Leerdam", "148.265"),
     ]
     assert [r["rank"] for r in rows[:9]] == list(range(1, 10))
     assert all(r["classified"] for r in rows[:9])
@@ -135,15 +170,30 @@ def test_feed_after_the_final_distance(wk_sprint, client, query):
 
     grevelt = rows[-1]
     assert grevelt["skater"]["name"] == "Isabel Grevelt"
-    assert (grevelt["classified"], grevelt["rank"], grevelt["status"], grevelt["points"]) == (False, None, "NC", None)
-    assert (grevelt["behind_leader"], grevelt["behind_leader_seconds"], grevelt["behind_previous"]) == (None, None, None)
+    assert (grevelt["classified"], grevelt["rank"], grevelt["status"], grevelt["points"]) == (
+        False,
+        None,
+        "NC",
+        None,
+    )
+    assert (grevelt["behind_leader"], grevelt["behind_leader_seconds"], grevelt["behind_previous"]) == (
+        None,
+        None,
+        None,
+    )
     final = grevelt["distances"][3]
     assert (final["order"], final["time"], final["status"], final["points"], final["rank"]) == (
-        4, "1:15.28", "DQ", None, None
+        4,
+        "1:15.28",
+        "DQ",
+        None,
+        None,
     )
     # The distances she did skate are still shown, with their points.
     assert [(d["time"], d["points"]) for d in grevelt["distances"][:3]] == [
-        ("38.03", "38.030"), ("1:15.02", "37.510"), ("38.05", "38.050")
+        ("38.03", "38.030"),
+        ("1:15.02", "37.510"),
+        ("38.05", "38.050"),
     ]
     assert "Isabel Grevelt" not in [r["skater"]["name"] for r in rows[:9]]
 
@@ -158,8 +208,14 @@ def test_feed_distance_cells_with_track_record_badges(wk_sprint_after_3, client)
     ]
     takagi = row_of(feed(client), "Miho Takagi")
     # Takagi's 1:13.32 broke the 1000 m track record (1:13.40 before the championship).
-    assert takagi["distances"][1] == {"order": 2, "time": "1:13.32", "points": "36.660", "rank": 1,
-                                      "status": None, "badges": ["TR"]}
+    assert takagi["distances"][1] == {
+        "order": 2,
+        "time": "1:13.32",
+        "points": "36.660",
+        "rank": 1,
+        "status": None,
+        "badges": ["TR"],
+    }
 
 
 @pytest.mark.django_db
@@ -174,8 +230,9 @@ def test_feed_is_open_to_other_sites(wk_sprint_after_3, client):
 def test_feed_revision_increases_when_a_result_changes(wk_sprint_after_3, client):
     before = feed(client)["revision"]
     assert type(before) is int
-    kok = Result.objects.get(distance__championship=wk_sprint_after_3, distance__order=3,
-                             skater__name="Femke Kok")
+    kok = Result.objects.get(
+        distance__championship=wk_sprint_after_3, distance__order=3, skater__name="Femke Kok"
+    )
     kok.time = Decimal("37.30")
     kok.save()
     data = feed(client)
@@ -185,9 +242,11 @@ def test_feed_revision_increases_when_a_result_changes(wk_sprint_after_3, client
     assert (row["rank"], row["points"], row["distances"][2]["time"]) == (2, "111.545", "37.30")
     assert row["distances"][2]["badges"] == []
     # A new result on the last distance moves the revision on again.
-    Result.objects.create(distance=wk_sprint_after_3.distances.get(order=4),
-                          skater=wk_sprint_after_3.skaters.get(name="Ellia Smeding"),
-                          time=Decimal("75.60"))
+    Result.objects.create(
+        distance=wk_sprint_after_3.distances.get(order=4),
+        skater=wk_sprint_after_3.skaters.get(name="Ellia Smeding"),
+        time=Decimal("75.60"),
+    )
     assert feed(client)["revision"] > data["revision"]
 
 
@@ -292,7 +351,9 @@ def test_standings_page_after_the_final_lists_the_nc_skater_last(wk_sprint, clie
     response = client.get(PAGE)
     rows = body_rows(tables(response)["standings"])
     assert [(r[0], r[2].rsplit(" ", 1)[0], r[7]) for r in rows[:3]] == [
-        ("1", "Miho Takagi", "147.545"), ("2", "Femke Kok", "148.100"), ("3", "Jutta Leerdam", "148.265")
+        ("1", "Miho Takagi", "147.545"),
+        ("2", "Femke Kok", "148.100"),
+        ("3", "Jutta Leerdam", "148.265"),
     ]
     assert [r[0] for r in rows[:9]] == [str(n) for n in range(1, 10)]
     grevelt = rows[-1]
@@ -307,9 +368,7 @@ def test_championship_list_links_to_the_standings(wk_sprint_after_3, client):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert re.search(
-        r'<a href="/wk-sprint-2024-women/">World Sprint Championships 2024 — Women</a>', html
-    )
+    assert re.search(r'<a href="/wk-sprint-2024-women/">World Sprint Championships 2024 — Women</a>', html)
     assert "Max Aicher Arena, Inzell" in html
     assert client.get(PAGE).status_code == 200
 
@@ -369,8 +428,9 @@ def _bigger(seed, extra=20):
             time = f"{int(seconds // 60)}:{seconds % 60:05.2f}" if seconds >= 60 else f"{seconds:.2f}"
             data["results"].append({"distance": order, "skater": name, "time": time})
         for p in range(0, extra, 2):
-            data["pairs"].append({"distance": order, "pair": 6 + p // 2,
-                                  "inner": names[p], "outer": names[p + 1]})
+            data["pairs"].append(
+                {"distance": order, "pair": 6 + p // 2, "inner": names[p], "outer": names[p + 1]}
+            )
     return data
 
 
@@ -381,14 +441,20 @@ def _query_count(client, url):
     return len(queries)
 
 
-URLS = ["/{slug}/", "/{slug}/standings.json", "/{slug}/distances/3/", "/{slug}/?after=2",
-        "/{slug}/standings.json?after=2"]
+URLS = [
+    "/{slug}/",
+    "/{slug}/standings.json",
+    "/{slug}/distances/3/",
+    "/{slug}/?after=2",
+    "/{slug}/standings.json?after=2",
+]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", URLS)
-def test_pages_cost_a_fixed_small_number_of_queries(wk_sprint_after_3, seed_data, client, url,
-                                                      django_assert_max_num_queries):
+def test_pages_cost_a_fixed_small_number_of_queries(
+    wk_sprint_after_3, seed_data, client, url, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(10):
         assert client.get(url.format(slug=SLUG)).status_code == 200
     small = _query_count(client, url.format(slug=SLUG))

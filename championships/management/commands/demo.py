@@ -1,7 +1,6 @@
-from pathlib import Path
-
 import json
 import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -20,8 +19,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--file", default=str(DEMO_FILE))
-        parser.add_argument("--results-until", type=int, default=3,
-                            help="load results up to this distance; later ones are left to enter or replay")
+        parser.add_argument(
+            "--results-until",
+            type=int,
+            default=3,
+            help="load results up to this distance; later ones are left to enter or replay",
+        )
 
     def handle(self, file, results_until, **options):
         with open(file, encoding="utf-8") as f:

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--slug", help="URL name to use instead of the file's")
-        parser.add_argument("--replace", action="store_true", help="replace a championship with the same slug")
+        parser.add_argument(
+            "--replace", action="store_true", help="replace a championship with the same slug"
+        )
 
     def handle(self, file, slug=None, replace=False, **options):
         try:

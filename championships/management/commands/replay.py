@@ -44,7 +44,9 @@ class Command(BaseCommand):
             raise CommandError(f"{championship} has no distance {distance}")
         with open(source, encoding="utf-8") as f:
             checked = check(json.load(f))
-        entries = {name: (time, status) for order, name, time, status, *_ in checked.results if order == distance}
+        entries = {
+            name: (time, status) for order, name, time, status, *_ in checked.results if order == distance
+        }
         starts = list(distance_obj.starts.select_related("skater").order_by("pair", "lane"))
         if not starts:
             raise CommandError(f"{distance_obj} has no start list to replay")
@@ -56,7 +58,9 @@ class Command(BaseCommand):
                 time_, status = entries.get(start.skater.name, (None, None))
                 data[start.lane] = result_text(time_, status)
             enter(number, pair, data)
-            self.stdout.write(f"pair {number}: " + ", ".join(f"{s.skater.name} {data[s.lane] or '-'}" for s in pair))
+            self.stdout.write(
+                f"pair {number}: " + ", ".join(f"{s.skater.name} {data[s.lane] or '-'}" for s in pair)
+            )
             if number != starts[-1].pair:
                 time.sleep(pace)
 
@@ -79,13 +83,32 @@ class Command(BaseCommand):
         host = urllib.parse.urlsplit(server).hostname
         jar = http.cookiejar.CookieJar()
         for name, value in ((settings.SESSION_COOKIE_NAME, session_key), (settings.CSRF_COOKIE_NAME, csrf)):
-            jar.set_cookie(http.cookiejar.Cookie(
-                0, name, value, None, False, host, False, False, "/", True, False, None, False, None, None, {}
-            ))
+            jar.set_cookie(
+                http.cookiejar.Cookie(
+                    0,
+                    name,
+                    value,
+                    None,
+                    False,
+                    host,
+                    False,
+                    False,
+                    "/",
+                    True,
+                    False,
+                    None,
+                    False,
+                    None,
+                    None,
+                    {},
+                )
+            )
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
         def enter(number, pair, data):
-            url = server.rstrip("/") + reverse("admin:championships_distance_pair", args=[distance.pk, number])
+            url = server.rstrip("/") + reverse(
+                "admin:championships_distance_pair", args=[distance.pk, number]
+            )
             body = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, **data}).encode()
             request = urllib.request.Request(url, data=body, headers={"Referer": url})
             try:
