@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from . import live, scoring
 from .models import Championship, Distance, Record, Result, Skater, Start, Venue
+from .scoring import official_time
 from .times import TimeFormatError, format_time, parse_time
 
 FORMAT = "sprintboard-championship"
@@ -37,15 +38,16 @@ TOP_FIELDS = {
     "results",
     "records",
     "final_places",
+    "rank_by_thousandths",
 }
 # Skaters in the last distance when the file does not say (RULES.md: allround best 8, sprint all).
 DEFAULT_FINAL_PLACES = {"allround": 8}
 SKATER_FIELDS = {"name", "country", "pb"}
-RESULT_FIELDS = {"distance", "skater", "time", "status", "splits", "note"}
+RESULT_FIELDS = {"distance", "skater", "time", "status", "splits", "note", "raw_time"}
 VENUE_FIELDS = {"name", "city", "country"}
 DISTANCE_FIELDS = {"order", "meters", "date"}
 PAIR_FIELDS = {"distance", "pair", "inner", "outer"}
-RECORD_FIELDS = {"kind", "meters", "time", "holder"}
+RECORD_FIELDS = {"kind", "meters", "time", "holder"}  # and an NR's country, read on its own
 
 
 class ChampionshipFileError(Exception):
@@ -66,8 +68,8 @@ class _Checked:
     skaters: dict = field(default_factory=dict)  # name -> {"country", "pb", "extra"}
     starts: list = field(default_factory=list)  # (order, pair, lane, name)
     pair_extra: dict = field(default_factory=dict)  # order -> {pair number as text: extra fields}
-    results: list = field(default_factory=list)  # (order, name, time, status, splits, note, extra)
-    records: list = field(default_factory=list)  # (kind, meters, time, holder, extra)
+    results: list = field(default_factory=list)  # (order, name, time, status, splits, note, extra, raw_time)
+    records: list = field(default_factory=list)  # (kind, meters, time, holder, country, extra)
 
 
 class _Checker:
@@ -117,6 +119,24 @@ class _Checker:
             self.problem(path, str(error))
             return None
 
+    def raw_time(self, path, value, time):
+        """A result's measured time ("78.508"), which must truncate to its official time."""
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            self.problem(path, f'a measured time must be written as text such as "78.508", not {value!r}')
+            return None
+        try:
+            raw_time = parse_time(value, decimals=4)
+        except TimeFormatError as error:
+            self.problem(path, str(error))
+            return None
+        if time is not None and official_time(raw_time) != time:
+            self.problem(path, f"{value} does not truncate to the time {format_time(time)}")
+        elif time is None:
+            self.problem(path, "a measured time needs the time it truncates to")
+        return raw_time
+
     def distance_order(self, path, value):
         if value not in self.checked.distances:
             self.problem(path, f"unknown distance {value!r}")
@@ -146,6 +166,10 @@ class _Checker:
         places = data.get("final_places")
         if places is not None and (isinstance(places, bool) or not isinstance(places, int) or places < 1):
             self.problem("$.final_places", f"must be a whole number of skaters (such as 8), not {places!r}")
+        if not isinstance(data.get("rank_by_thousandths", False), bool):
+            self.problem(
+                "$.rank_by_thousandths", f"must be true or false, not {data['rank_by_thousandths']!r}"
+            )
         self.check_venue(data.get("venue"))
         self.check_distances(self.items(data, "distances", required=True))
         self.check_skaters(self.items(data, "skaters", required=True))
@@ -301,6 +325,7 @@ class _Checker:
                 time = self.time(f"{path}.time", item["time"])
             elif item.get("status") in (None, ""):
                 self.problem(f"{path}.time", "required field is missing (or give a status)")
+            raw_time = self.raw_time(f"{path}.raw_time", item.get("raw_time"), time)
             splits = []
             raw_splits = item.get("splits", [])
             if not isinstance(raw_splits, list):
@@ -317,7 +342,7 @@ class _Checker:
             seen[order, name] = path
             note = item.get("note") or ""
             extra = {k: v for k, v in item.items() if k not in RESULT_FIELDS}
-            self.checked.results.append((order, name, time, status, splits, str(note), extra))
+            self.checked.results.append((order, name, time, status, splits, str(note), extra, raw_time))
 
     def check_records(self, records):
         for i, item in enumerate(records):
@@ -333,8 +358,17 @@ class _Checker:
                 time = self.time(f"{path}.time", item["time"])
             if isinstance(item, dict):
                 holder = item.get("holder") or ""
+                # Another record's country (its holder's) is carried along, as any other field.
                 extra = {k: v for k, v in item.items() if k not in RECORD_FIELDS}
-                self.checked.records.append((kind, meters, time, str(holder), extra))
+                country = ""
+                if kind == "NR":
+                    country = extra.pop("country", None)
+                    if not (isinstance(country, str) and COUNTRY.match(country)):
+                        self.problem(
+                            f"{path}.country",
+                            f"a national record names its country, a 3-letter code such as NED, not {country!r}",
+                        )
+                self.checked.records.append((kind, meters, time, str(holder), country, extra))
 
 
 def check(data, slug=None):
@@ -378,6 +412,7 @@ def load(data, slug=None, replace=False, results_until=None):
             kind=data["kind"],
             venue=venue,
             final_places=data.get("final_places", DEFAULT_FINAL_PLACES.get(data["kind"])),
+            rank_by_thousandths=data.get("rank_by_thousandths", False),
             extra={k: v for k, v in data.items() if k not in TOP_FIELDS},
         )
         distances = {
@@ -414,16 +449,31 @@ def load(data, slug=None, replace=False, results_until=None):
                 splits=splits,
                 note=note,
                 extra=extra,
+                raw_time=raw_time,
             )
-            for order, name, time, status, splits, note, extra in checked.results
+            for order, name, time, status, splits, note, extra, raw_time in checked.results
             if results_until is None or order <= results_until
         )
         Record.objects.bulk_create(
-            Record(championship=championship, kind=kind, meters=meters, time=time, holder=holder, extra=extra)
-            for kind, meters, time, holder, extra in checked.records
+            Record(
+                championship=championship,
+                kind=kind,
+                meters=meters,
+                time=time,
+                holder=holder,
+                country=country,
+                extra=extra,
+            )
+            for kind, meters, time, holder, country, extra in checked.records
         )
         live.championship_changed(championship.pk)
     return championship
+
+
+def raw_time_text(raw_time):
+    """A measured time in seconds with three decimals, or four where it has them ("78.508")."""
+    text = f"{raw_time:.4f}"
+    return text[:-1] if text.endswith("0") else text
 
 
 def dump(championship):
@@ -437,6 +487,8 @@ def dump(championship):
     }
     if championship.final_places != DEFAULT_FINAL_PLACES.get(championship.kind):
         data["final_places"] = championship.final_places
+    if championship.rank_by_thousandths:
+        data["rank_by_thousandths"] = True
     if championship.venue:
         v = championship.venue
         data["venue"] = {"name": v.name, "city": v.city, "country": v.country} | v.extra
@@ -474,6 +526,8 @@ def dump(championship):
         item = {"distance": result.distance.order, "skater": result.skater.name}
         if result.time is not None:
             item["time"] = format_time(result.time)
+        if result.raw_time is not None:
+            item["raw_time"] = raw_time_text(result.raw_time)
         if result.status:
             item["status"] = result.status
         if result.splits:
@@ -484,6 +538,7 @@ def dump(championship):
     data["records"] = [
         {"kind": r.kind, "meters": r.meters, "time": format_time(r.time)}
         | ({"holder": r.holder} if r.holder else {})
+        | ({"country": r.country} if r.country else {})
         | r.extra
         for r in championship.records.order_by("pk")
     ]

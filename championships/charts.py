@@ -145,7 +145,7 @@ def classifications(standings, distances):
                 list(standings.skaters),
                 standings.scoring_results,
                 after=d.order,
-                final_places=standings.championship.final_places,
+                **standings.scoring_options,
             )
     return {d.order: known[d.order] for d in distances}
 

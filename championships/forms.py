@@ -69,6 +69,9 @@ class ResultForm(forms.ModelForm):
         if not cleaned.get("time") and not cleaned.get("status") and "time" not in self.errors:
             raise ValidationError("Enter a time or a status (DQ, DNS, DNF, WDR).", code="empty")
         splits, time = cleaned.get("splits"), cleaned.get("time")
+        raw_time = self.instance.raw_time
+        if raw_time is not None and "time" not in self.errors and scoring.official_time(raw_time) != time:
+            self.instance.raw_time = None  # an official's time replaces the measured one
         if splits and time and parse_time(splits[-1]) >= time:
             self.add_error("splits", "The last passing time must be below the finish time.")
         if distance and skater:

@@ -1,11 +1,14 @@
 """Championships and what is skated in them. The scoring rules are in `scoring.py`, not here."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Min, Q
 from django.urls import reverse
 
 from .display import result_text
+from .scoring import official_time
 from .times import format_time
 
 METERS_CHOICES = [(m, f"{m} m") for m in (100, 300, 500, 700, 1000, 1500, 3000, 5000, 10000)]
@@ -36,6 +39,11 @@ class Championship(models.Model):
         null=True,
         blank=True,
         help_text="How many skaters qualify for the last distance (allround: 8). Empty: no cut.",
+    )
+    # The Dutch federation's way; ISU championships share the rank of equal hundredths.
+    rank_by_thousandths = models.BooleanField(
+        default=False,
+        help_text="Rank equal hundredths on a distance by the measured thousandths where both are known.",
     )
     # Increases with every change of results or start lists: clients and caches key on it.
     revision = models.PositiveIntegerField(default=0, editable=False)
@@ -81,6 +89,10 @@ class Record(models.Model):
     meters = models.PositiveIntegerField(choices=METERS_CHOICES)
     time = models.DecimalField(max_digits=7, decimal_places=2)
     holder = models.CharField(max_length=200, blank=True)
+    # A national record is its country's: only the skaters of that country can beat it.
+    country = models.CharField(
+        max_length=3, blank=True, help_text="The country of a national record (NR), such as NED."
+    )
     extra = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
@@ -90,7 +102,16 @@ class Record(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.meters} m {format_time(self.time)}"
+        country = f" {self.country}" if self.country else ""
+        return f"{self.kind}{country} {self.meters} m {format_time(self.time)}"
+
+    def clean(self):
+        if self.kind == self.Kind.NR and not re.fullmatch(r"[A-Z]{3}", self.country or ""):
+            raise ValidationError(
+                {"country": "A national record names its country (3 capital letters, such as NED)."}
+            )
+        if self.kind != self.Kind.NR and self.country:
+            raise ValidationError({"country": "Only a national record (NR) names a country."})
 
 
 class Distance(models.Model):
@@ -192,6 +213,14 @@ class Result(models.Model):
     skater = models.ForeignKey(Skater, on_delete=models.CASCADE, related_name="results")
     # Hundredths of a second; a status may carry a time that is shown but never counted.
     time = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    # The time as measured (a timing system's thousandths), where known; `time` is its truncation.
+    raw_time = models.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The measured time with more decimals (78.508); it truncates to the time (78.50).",
+    )
     status = models.CharField(max_length=3, choices=Status.choices, blank=True, default="")
     # Passing times in seconds, as strings with two decimals ("17.85"), in order.
     splits = models.JSONField(default=list, blank=True)
@@ -214,3 +243,16 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.skater.name}, {self.distance}: {result_text(self.time, self.status)}"
+
+    def clean(self):
+        if self.raw_time is None:
+            return
+        if self.time is None:
+            raise ValidationError({"raw_time": "A measured time needs the official time it truncates to."})
+        if official_time(self.raw_time) != self.time:
+            raise ValidationError(
+                {
+                    "raw_time": f"The measured time {self.raw_time.normalize():f} does not truncate to "
+                    f"the time {format_time(self.time)}."
+                }
+            )

@@ -5,6 +5,7 @@ times and points are Decimals: nothing here touches the database, so every page,
 scores the same way.
 """
 
+import itertools
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
@@ -37,24 +38,36 @@ class Distance:
 
 @dataclass(frozen=True)
 class Result:
-    """A skater's time or status on one distance (by order); `pair` gives the skating order."""
+    """A skater's time or status on one distance (by order); `pair` gives the skating order.
+
+    `time` is the official time in hundredths; `raw_time`, where known, the time as measured
+    (thousandths or finer), which truncates to it.
+    """
 
     skater: Hashable
     distance: int
     time: Decimal | None
     status: str | None = None
     pair: int | None = None
+    raw_time: Decimal | None = None
 
     def __post_init__(self):
         if self.status is not None and self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}: use DQ, DNS, DNF or WDR")
         if self.time is None and self.status is None:
             raise ValueError("a result needs a time or a status")
+        if self.raw_time is not None and (self.time is None or official_time(self.raw_time) != self.time):
+            raise ValueError(f"the measured time {self.raw_time} does not truncate to the time {self.time}")
 
     @property
     def counts(self):
         """A time with a status (a DQ after the line) is shown but never counted."""
         return self.time is not None and self.status is None
+
+
+def official_time(measured: Decimal) -> Decimal:
+    """The official time of a measured one: truncated to hundredths (78.508 is 78.50)."""
+    return measured.quantize(HUNDREDTH, rounding=ROUND_DOWN)
 
 
 def points(time: Decimal, meters: int) -> Decimal:
@@ -97,10 +110,16 @@ class Placing:
     behind_winner: Decimal | None
 
 
-def rank_distance(results: Iterable[Result], meters: int) -> list[Placing]:
-    """One distance's result list: counting times fastest first, then statuses, unranked."""
+def rank_distance(results: Iterable[Result], meters: int, by_thousandths: bool = False) -> list[Placing]:
+    """One distance's result list: counting times fastest first, then statuses, unranked.
+
+    Equal hundredths share a rank. With `by_thousandths` (the Dutch federation's way) skaters on
+    equal hundredths are ranked by their measured times when each of them has one; when one of
+    them has none, they all share the rank. Points and margins always come from the hundredths.
+    """
     results = list(results)
     counting = sorted((r for r in results if r.counts), key=operator.attrgetter("time"))
+    ranked = _by_measured_times(counting) if by_thousandths else [(r, r.time) for r in counting]
     placings = [
         Placing(
             skater=result.skater,
@@ -110,7 +129,7 @@ def rank_distance(results: Iterable[Result], meters: int) -> list[Placing]:
             rank=rank,
             behind_winner=result.time - counting[0].time,
         )
-        for result, rank in shared_ranks([(r, r.time) for r in counting])
+        for result, rank in shared_ranks(ranked)
     ]
     placings.extend(
         Placing(skater=r.skater, time=r.time, status=r.status, points=None, rank=None, behind_winner=None)
@@ -118,6 +137,19 @@ def rank_distance(results: Iterable[Result], meters: int) -> list[Placing]:
         if not r.counts
     )
     return placings
+
+
+def _by_measured_times(counting):
+    """(result, value to rank on) for results sorted by time: equal hundredths that all have a
+    measured time are told apart by it."""
+    ranked = []
+    for time, equal in itertools.groupby(counting, key=operator.attrgetter("time")):
+        equal = list(equal)
+        if len(equal) > 1 and all(r.raw_time is not None for r in equal):
+            ranked.extend((r, (time, r.raw_time)) for r in sorted(equal, key=operator.attrgetter("raw_time")))
+        else:
+            ranked.extend((r, (time, None)) for r in equal)
+    return ranked
 
 
 @dataclass(frozen=True)
@@ -175,19 +207,24 @@ def classify(
     tie_break: Callable[[Sequence[tuple[Hashable, Decimal]]], list[tuple[Hashable, int]]] = shared_ranks,
     *,
     final_places: int | None = None,
+    final_start_list: Collection[Hashable] | None = None,
+    by_thousandths: bool = False,
 ) -> Classification:
     """The classification after distance `after` (default: the last distance with any result).
 
     A skater is classified with a counting time on every distance up to `after`; one without a
-    result on some of them is still to skate, one with a status is NC.
+    result on some of them is still to skate, one with a status is NC. `by_thousandths` ranks
+    equal hundredths on a distance by the measured times (`rank_distance`).
 
     `final_places` (None: no cut) limits the last distance to that many skaters, chosen by
-    `qualify_for_final` from the classification before it and the longest distance before it.
-    From the classification before the last distance on, `qualified` names them (before it is
-    skated a provisional list). After the last distance only they are ranked on their totals; the
-    skaters classified before it who did not qualify follow as NQ, ranked on their points before
-    it after every place a finalist can still take, without deficits: points over fewer distances
-    are not comparable. A finalist still to skate is listed after them, one with a status as NC.
+    `qualify_for_final` from the classification before it and the longest distance before it,
+    with withdrawals and the drawn start list of the last distance (`final_start_list`, None
+    while it is not drawn) as `_qualify` describes. From the classification before the last
+    distance on, `qualified` names the finalists (before it is skated a proposal). After the last
+    distance only they are ranked on their totals; the skaters classified before it who did not
+    qualify or did not start it follow as NQ, ranked on their points before it after every place
+    a finalist can still take, without deficits: points over fewer distances are not comparable.
+    A finalist still to skate is listed after them, one with DQ or DNF on it as NC.
     """
     distances = sorted(distances, key=operator.attrgetter("order"))
     results = _by_skater_and_distance(distances, skaters, results)
@@ -202,13 +239,15 @@ def classify(
     position = orders.index(after) + 1
     skated, following = distances[:position], distances[position:]
     next_distance = following[0] if following else None
-    cells, standing = _standing(skated, skaters, results)
-    standing_before = _standing(skated[:-1], skaters, results)[1] if position > 1 else []
+    cells, standing = _standing(skated, skaters, results, by_thousandths)
+    standing_before = _standing(skated[:-1], skaters, results, by_thousandths)[1] if position > 1 else []
     ranks_before = dict(tie_break(standing_before)) if position > 1 else {}
     qualifying = final_places is not None and 1 < len(distances) <= position + 1
     if qualifying:
         before_final = standing if following else standing_before
-        qualified = _qualify(distances, results, tie_break(before_final), final_places)
+        qualified = _qualify(
+            distances, results, tie_break(before_final), final_places, final_start_list, by_thousandths
+        )
         not_qualified = [(s, total) for s, total in before_final if s not in qualified]
         if not following:
             standing = [(s, total) for s, total in standing if s in qualified]
@@ -259,26 +298,38 @@ def classify(
     )
 
 
-def _qualify(distances, results, ranked_before_final, places):
-    """The finalists by `qualify_for_final`, from the ranked classification before the last distance.
+def _qualify(distances, results, ranked_before_final, places, start_list, by_thousandths):
+    """The finalists, from the ranked classification before the last distance.
 
     The other list is the result list of the longest distance before it (of equal metres the later
     one) as published: a skater who is not classified still holds her place on it.
+
+    The computed qualification is a proposal; the start list and the results are the truth. A
+    skater with WDR or DNS on the last distance has withdrawn, and so has one the proposal named
+    who is left out of its start list once that is drawn: `qualify_for_final` passes them over
+    for the next eligible. Everyone in the drawn start list skates, and whoever has a counting
+    time on the last distance is a finalist, named by the proposal or not (a reserve let in).
     """
     before_final, final = distances[:-1], distances[-1]
     longest = max(before_final, key=operator.attrgetter("meters", "order"))
-    placings = rank_distance(_results_on(results, longest.order), longest.meters)
+    placings = rank_distance(_results_on(results, longest.order), longest.meters, by_thousandths)
     on_longest = [p for p in placings if p.rank is not None]
-    # WDR on the last distance, never a counting time: withdrawn before the draw, so replaced.
-    withdrawn = {r.skater for r in _results_on(results, final.order) if r.status == "WDR"}
-    return qualify_for_final(
-        [s for s, _ in ranked_before_final],
-        [p.skater for p in on_longest],
-        places,
-        withdrawn,
-        classification_ranks=dict(ranked_before_final),
-        longest_ranks={p.skater: p.rank for p in on_longest},
-    )
+    lists = {
+        "classification": [s for s, _ in ranked_before_final],
+        "longest": [p.skater for p in on_longest],
+        "places": places,
+        "classification_ranks": dict(ranked_before_final),
+        "longest_ranks": {p.skater: p.rank for p in on_longest},
+    }
+    on_final = _results_on(results, final.order)
+    withdrawn = {r.skater for r in on_final if r.status in ("WDR", "DNS")}
+    starting = set(start_list or ())
+    if starting:
+        # Against the proposal the start list was drawn from, not one with its reserves in it.
+        withdrawn |= set(qualify_for_final(**lists)) - starting
+    qualified = set(qualify_for_final(**lists, withdrawn=withdrawn, starting=starting))
+    qualified |= {r.skater for r in on_final if r.counts}
+    return [s for s in lists["classification"] if s in qualified]
 
 
 def _results_on(results, order):
@@ -297,12 +348,13 @@ def _by_skater_and_distance(distances, skaters, results):
     return by_key
 
 
-def _standing(skated, skaters, results):
+def _standing(skated, skaters, results, by_thousandths):
     """Every skater's cells on the skated distances, and the classified skaters by total."""
     placings = {}
     for distance in skated:
         on_distance = _results_on(results, distance.order)
-        placings.update(((p.skater, distance.order), p) for p in rank_distance(on_distance, distance.meters))
+        ranked = rank_distance(on_distance, distance.meters, by_thousandths)
+        placings.update(((p.skater, distance.order), p) for p in ranked)
     cells, totals = {}, []
     for skater in skaters:
         cells[skater] = tuple(_cell(d.order, placings.get((skater, d.order))) for d in skated)
@@ -353,47 +405,84 @@ def _unranked_row(skater, status, cells):
     )
 
 
+RECORD_KINDS = ("WR", "NR", "CR", "TR")  # also the order of the badges, then PB
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record as it stood before the championship; a national record (NR) names its country."""
+
+    kind: str
+    meters: int
+    time: Decimal
+    country: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in RECORD_KINDS:
+            raise ValueError(f"unknown record kind {self.kind!r}: use WR, NR, CR or TR")
+        if (self.kind == "NR") != (self.country is not None):
+            raise ValueError("a national record (NR), and only a national record, names its country")
+
+
 @dataclass(frozen=True)
 class RecordBook:
-    """Badges per (skater, distance order), and the track records (metres -> time) after them."""
+    """Badges per (skater, distance order), and the records after them: the time per
+    (kind, metres, country), the country None but for national records."""
 
     badges: dict[tuple[Hashable, int], tuple[str, ...]]
-    track_records: dict[int, Decimal]
+    records: dict[tuple[str, int, str | None], Decimal]
 
 
 def record_badges(
     distances: Sequence[Distance],
     results: Iterable[Result],
-    track_records: Mapping[int, Decimal],
+    records: Iterable[Record],
     personal_bests: Mapping[tuple[Hashable, int], Decimal] = {},
+    countries: Mapping[Hashable, str] = {},
 ) -> RecordBook:
-    """TR, =TR and PB badges, following the results in skating order so records fall live.
+    """WR, NR, CR, TR and PB badges, following the results in skating order so records fall live.
+
+    Every record counts on its own: a time that breaks the world record breaks the national,
+    championship and track records that are known too, and gets each badge (in the order WR, NR,
+    CR, TR, PB). A skater is measured against her own country's national record.
 
     The two skaters of a pair race side by side, so both are measured against the record as it
     stood before their pair, and the badge names the record standing after it: the faster one takes
     "TR" (both on an equal time); a pair-mate who also beat the old record but is slower gets no TR
     badge, and neither does one who equalled the old record while her pair-mate broke it. A time
-    that equals the record and is the pair's fastest is "=TR". Metres without a known track record,
-    and skaters without a known PB on those metres, get no badge: there is nothing to beat.
-    PB: faster than the known PB, which then moves on, so a second 500 m can be a PB again.
+    that equals the record and is the pair's fastest is "=TR" (so for "WR", "NR", "CR"). Records
+    that are not known, and skaters without a known PB on those metres, give no badge: there is
+    nothing to beat. PB: faster than the known PB, which then moves on, so a second 500 m can be a
+    PB again.
     """
     meters = {d.order: d.meters for d in distances}
-    records, bests = dict(track_records), dict(personal_bests)
+    standing = {}
+    for record in records:
+        key = (record.kind, record.meters, record.country)
+        standing[key] = min(record.time, standing.get(key, record.time))
+    bests = dict(personal_bests)
     badges = defaultdict(list)
     for pair in _pairs_in_skating_order(results):
         length = meters[pair[0].distance]
-        if length in records:
-            old, record = records[length], min(records[length], min(r.time for r in pair))
+        for kind in RECORD_KINDS:
+            contenders = defaultdict(list)  # a pair's skaters may hold different national records
             for result in pair:
-                if result.time == record:
-                    badges[result.skater, result.distance].append("TR" if record < old else "=TR")
-            records[length] = record
+                key = (kind, length, countries.get(result.skater) if kind == "NR" else None)
+                if key in standing:
+                    contenders[key].append(result)
+            for key, group in contenders.items():
+                old = standing[key]
+                record = min(old, min(r.time for r in group))
+                for result in group:
+                    if result.time == record:
+                        badges[result.skater, result.distance].append(kind if record < old else f"={kind}")
+                standing[key] = record
         for result in pair:
             best = bests.get((result.skater, length))
             if best is not None and result.time < best:
                 badges[result.skater, result.distance].append("PB")
                 bests[result.skater, length] = result.time
-    return RecordBook(badges={key: tuple(labels) for key, labels in badges.items()}, track_records=records)
+    return RecordBook(badges={key: tuple(labels) for key, labels in badges.items()}, records=standing)
 
 
 def _pairs_in_skating_order(results):
@@ -443,6 +532,7 @@ def qualify_for_final(
     withdrawn: Collection[Hashable] = (),
     classification_ranks: Mapping[Hashable, int] | None = None,
     longest_ranks: Mapping[Hashable, int] | None = None,
+    starting: Collection[Hashable] = (),
 ) -> list[Hashable]:
     """The skaters who skate the final distance, in classification order.
 
@@ -451,7 +541,9 @@ def qualify_for_final(
     classified skaters can qualify. Those in the top `places` of both lists qualify; the remaining
     places go by each skater's better rank on either list, on equal better rank the better
     classification rank first (then the better rank on the longest distance, then classification
-    order). A withdrawn skater is passed over, so the next eligible one takes her place.
+    order). A withdrawn skater is passed over, so the next eligible one takes her place (the
+    reserve). `starting`: the drawn start list of the final distance, whose skaters skate whatever
+    the lists say; only the places they leave open go by the lists.
     """
     if classification_ranks is None:
         classification_ranks = {s: rank for rank, s in enumerate(classification, start=1)}
@@ -465,10 +557,11 @@ def qualify_for_final(
         on_longest = longest_ranks.get(skater, in_classification)
         return min(in_classification, on_longest), in_classification, on_longest
 
-    both = [s for s in eligible if s in longest_ranks and max(ranks(s)) <= places]
-    rest = sorted((s for s in eligible if s not in both), key=ranks)
-    qualified = set(both + rest[: max(places - len(both), 0)])
-    return [s for s in classification if s in qualified]
+    chosen = {s for s in eligible if s in starting}
+    chosen |= {s for s in eligible if s in longest_ranks and max(ranks(s)) <= places}
+    rest = sorted((s for s in eligible if s not in chosen), key=ranks)
+    chosen |= set(rest[: max(places - len(chosen), 0)])
+    return [s for s in classification if s in chosen]
 
 
 OTHER_LANE = {"inner": "outer", "outer": "inner"}

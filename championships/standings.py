@@ -153,23 +153,37 @@ class Standings:
                 time=r.time,
                 status=r.status or None,
                 pair=self._pair_of.get((r.distance_id, r.skater_id)),
+                raw_time=r.raw_time,
             )
             for r in self._results
         ]
 
     @cached_property
     def records(self):
-        track_records = {}
-        for record in Record.objects.filter(championship=self.championship, kind=Record.Kind.TR):
-            track_records[record.meters] = min(record.time, track_records.get(record.meters, record.time))
+        records = [
+            scoring.Record(kind=r.kind, meters=r.meters, time=r.time, country=r.country or None)
+            for r in Record.objects.filter(championship=self.championship)
+        ]
         personal_bests = {
             (skater.pk, int(meters)): parse_time(time)
             for skater in self.skaters.values()
             for meters, time in skater.personal_bests.items()
         }
+        countries = {skater.pk: skater.country for skater in self.skaters.values()}
         return scoring.record_badges(
-            self.scoring_distances, self.scoring_results, track_records, personal_bests
+            self.scoring_distances, self.scoring_results, records, personal_bests, countries
         )
+
+    @cached_property
+    def scoring_options(self):
+        """What `scoring.classify` needs of the championship besides its results."""
+        last = self.distances[-1].pk if self.distances else None
+        start_list = {s.skater_id for s in self._starts if s.distance_id == last}
+        return {
+            "final_places": self.championship.final_places,
+            "final_start_list": start_list or None,
+            "by_thousandths": self.championship.rank_by_thousandths,
+        }
 
     @cached_property
     def classification(self):
@@ -178,7 +192,7 @@ class Standings:
             list(self.skaters),
             self.scoring_results,
             after=self.requested_after,
-            final_places=self.championship.final_places,
+            **self.scoring_options,
         )
 
     def distance(self, order):
@@ -191,7 +205,7 @@ class Standings:
             list(self.skaters),
             self.scoring_results,
             after=order,
-            final_places=self.championship.final_places,
+            **self.scoring_options,
         )
         return {row.skater: row.rank for row in classification.rows if row.rank is not None}
 
@@ -281,7 +295,9 @@ class Standings:
                 splits=by_skater[p.skater].splits,
             )
             for p in scoring.rank_distance(
-                [r for r in self.scoring_results if r.distance == order], distance.meters
+                [r for r in self.scoring_results if r.distance == order],
+                distance.meters,
+                self.championship.rank_by_thousandths,
             )
         ]
 

@@ -32,8 +32,11 @@ class TimeFormatError(ValueError):
         super().__init__(f"{text!r} is not a time: {reason}")
 
 
-def parse_time(text: str) -> Decimal:
-    """Read a time such as "37.07", "1:13.32" or "1.13,32" as seconds with two decimals."""
+def parse_time(text: str, decimals: int = 2) -> Decimal:
+    """Read a time such as "37.07", "1:13.32" or "1.13,32" as seconds with two decimals.
+
+    `decimals` allows more for a measured time ("78.508"), kept as written (at least two decimals).
+    """
     text = text.strip()
     if not text:
         raise TimeFormatError(text, "nothing was entered")
@@ -50,8 +53,10 @@ def parse_time(text: str) -> Decimal:
         raise TimeFormatError(text, "write it as 37.07, 1:13.32 or 1.13,32")
     parts = match.groupdict()
     minutes, seconds, fraction = parts.get("minutes"), parts["seconds"], parts["fraction"] or ""
-    if len(fraction) > 2:
-        raise TimeFormatError(text, "times are in hundredths, give at most two decimals")
+    if len(fraction) > decimals:
+        if decimals == 2:
+            raise TimeFormatError(text, "times are in hundredths, give at most two decimals")
+        raise TimeFormatError(text, f"give at most {decimals} decimals")
     if minutes is not None:
         if len(seconds) != 2:
             raise TimeFormatError(text, "give the seconds as two digits after the minutes, as in 1:05.32")

@@ -6,7 +6,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from championships.scoring import Distance, Result, classify, rank_distance
+from championships.scoring import Distance, Result, classify, qualify_for_final, rank_distance
 from championships.times import parse_time
 
 D = Decimal
@@ -213,14 +213,17 @@ def fields(draw):
     for distance in distances:
         # Times within a few hundredths per 500 m, so that equal ranks happen.
         fastest = 3700 * distance.meters // 500
-        kinds = ["time"] * 8 + (["DQ", "none"] if distance.order < 4 else ["WDR", "DQ", "none", "none"])
+        kinds = ["time"] * 8 + (
+            ["DQ", "none"] if distance.order < 4 else ["WDR", "DNS", "DQ", "none", "none"]
+        )
         for skater in skaters:
             kind = draw(st.sampled_from(kinds))
             time = D(draw(st.integers(fastest, fastest + 30))).scaleb(-2)
             if kind == "time":
                 results.append(Result(skater, distance.order, time))
             elif kind != "none":
-                results.append(Result(skater, distance.order, None if kind == "WDR" else time, status=kind))
+                no_time = kind in ("WDR", "DNS")
+                results.append(Result(skater, distance.order, None if no_time else time, status=kind))
     return distances, skaters, results
 
 
@@ -233,15 +236,20 @@ def test_the_best_of_both_lists_qualify_and_the_places_are_filled(field, places)
     # In all three kinds the longest distance before the last is the second.
     longest = rank_distance([r for r in results if r.distance == 2], distances[1].meters)
     on_longest = {p.skater: p.rank for p in longest}
-    withdrawn = {r.skater for r in results if r.distance == 4 and r.status == "WDR"}
+    withdrawn = {r.skater for r in results if r.distance == 4 and r.status in ("WDR", "DNS")}
+    skated = {r.skater for r in results if r.distance == 4 and r.counts and r.skater in ranks}
     eligible = [s for s in ranks if s not in withdrawn]
     both = {s for s in eligible if ranks[s] <= places and on_longest[s] <= places}
+    chosen = qualify_for_final(list(ranks), list(on_longest), places, withdrawn, ranks, on_longest)
 
     final = classify(distances, skaters, results, after=4, final_places=places)
     qualified = final.qualified
-    assert both <= set(qualified) <= set(eligible)
-    # More than the places only when shared ranks put more skaters in the top of both lists.
-    assert len(qualified) == max(len(both), min(places, len(eligible)))
+    # The lists choose, passing over the withdrawn, and whoever skated the last distance skates it.
+    assert both | skated <= set(qualified) <= set(eligible)
+    assert set(qualified) == set(chosen) | skated
+    # More than the places only when shared ranks put more skaters in the top of both lists, or
+    # more skaters skated the last distance.
+    assert len(qualified) >= max(len(both), min(places, len(eligible)))
     assert list(qualified) == [s for s in ranks if s in qualified]
     assert classify(distances, skaters, results, after=3, final_places=places).qualified == qualified
 
