@@ -263,3 +263,144 @@ def test_the_best_of_both_lists_qualify_and_the_places_are_filled(field, places)
     assert all(row.rank > max(finalist_ranks, default=0) for row in not_qualified)
     ranked = [row.rank for row in rows if row.rank is not None]
     assert ranked == sorted(ranked)
+
+
+# Withdrawals before the last distance and the reserve (a men's allround field, a cut of 8).
+# After three distances S1..S10 are 1st..10th in the classification and on the 5000 m alike:
+# S1..S8 qualify, S9 is the first reserve, S10 the second.
+RESERVE_FIELD = [f"S{i}" for i in range(1, 11)]
+TEN_K = {  # points: t/20, truncated
+    "S1": "13:20.00",  # 40.000, total 150.100
+    "S2": "13:10.00",  # 39.500, 149.700
+    "S3": "13:00.00",  # 39.000, 149.300 (where S3 skates)
+    "S4": "13:30.00",  # 40.500, 150.900
+    "S5": "13:24.00",  # 40.200, 150.700
+    "S6": "13:40.00",  # 41.000, 151.600
+    "S7": "13:36.00",  # 40.800, 151.500
+    "S8": "13:44.00",  # 41.200, 152.000
+    "S9": "13:50.05",  # 830.05 / 20 = 41.5025 -> 41.502, 152.402
+    "S10": "13:48.00",  # 41.400, 152.400 (where S10 skates)
+}
+
+
+def reserve_field(final=(), statuses=None):
+    """S_i: 36.00, 6:20.00 + i s (38.000 + 0.1 i points), 1:48.00: 110.000 + 0.1 i after three."""
+    results = []
+    for i, skater in enumerate(RESERVE_FIELD, start=1):
+        times = (D("36.00"), D(380 + i).quantize(D("0.01")), D("108.00"))
+        results.extend(Result(skater, order, time) for order, time in enumerate(times, start=1))
+    results.extend(Result(skater, 4, parse_time(TEN_K[skater])) for skater in final)
+    results.extend(Result(skater, 4, None, status=status) for skater, status in (statuses or {}).items())
+    return results
+
+
+def classify_reserve_field(results, start_list=None, after=None):
+    return classify(
+        ALLROUND_MEN, RESERVE_FIELD, results, after=after, final_places=8, final_start_list=start_list
+    )
+
+
+WITHOUT_S3 = ["S1", "S2", "S4", "S5", "S6", "S7", "S8", "S9"]
+# European Allround 2016, men, as published: the third after three distances does not start the
+# 10,000 m, the ninth skates it as reserve and finishes eighth on his total, the non-starter is
+# ninth on his three-distance points.
+RESERVE_IN = [
+    (1, "S2", None, D("149.700"), 1, "Q"),
+    (2, "S1", None, D("150.100"), -1, "Q"),
+    (3, "S5", None, D("150.700"), 2, "Q"),
+    (4, "S4", None, D("150.900"), 0, "Q"),
+    (5, "S7", None, D("151.500"), 2, "Q"),
+    (6, "S6", None, D("151.600"), 0, "Q"),
+    (7, "S8", None, D("152.000"), 1, "Q"),
+    (8, "S9", None, D("152.402"), 1, "Q"),
+    (9, "S3", "NQ", D("110.300"), -6, "NQ"),
+    (10, "S10", "NQ", D("111.000"), 0, "NQ"),
+]
+
+
+def test_without_withdrawals_the_best_eight_skate_and_the_ninth_is_not_qualified():
+    classification = classify_reserve_field(reserve_field())
+    assert classification.qualified == tuple(RESERVE_FIELD[:8])
+    assert [(r.rank, r.skater, r.qualification) for r in classification.rows[7:]] == [
+        (8, "S8", "Q"),
+        (9, "S9", "NQ"),
+        (10, "S10", "NQ"),
+    ]
+
+
+def test_a_qualified_skater_with_wdr_on_the_last_distance_is_replaced_by_the_reserve():
+    # The marks follow as soon as the withdrawal is entered, before the last distance is drawn.
+    entered = classify_reserve_field(reserve_field(statuses={"S3": "WDR"}), after=3)
+    assert entered.qualified == tuple(WITHOUT_S3)
+    assert {r.skater: r.qualification for r in entered.rows}["S9"] == "Q"
+    final = classify_reserve_field(reserve_field(WITHOUT_S3, {"S3": "WDR"}))
+    assert summary(final) == RESERVE_IN
+    assert final.rows[8].cells[3].status == "WDR"
+    # No deficits for points over three distances.
+    assert (final.rows[8].behind_leader, final.rows[8].behind_leader_seconds) == (None, None)
+
+
+def test_a_qualified_skater_with_dns_on_the_last_distance_is_ranked_nq_not_nc():
+    assert classify_reserve_field(reserve_field(statuses={"S3": "DNS"})).qualified == tuple(WITHOUT_S3)
+    final = classify_reserve_field(reserve_field(WITHOUT_S3, {"S3": "DNS"}))
+    assert summary(final) == RESERVE_IN
+    assert (final.rows[8].classified, final.rows[8].cells[3].status) == (True, "DNS")
+
+
+def test_a_qualified_skater_left_out_of_the_drawn_start_list_has_withdrawn():
+    drawn = classify_reserve_field(reserve_field(), start_list=WITHOUT_S3)
+    assert drawn.qualified == tuple(WITHOUT_S3)
+    assert summary(classify_reserve_field(reserve_field(WITHOUT_S3), start_list=WITHOUT_S3)) == RESERVE_IN
+
+
+def test_a_withdrawal_after_the_draw_names_the_reserve_to_add():
+    # S3 is in the drawn start list and withdraws: S9, not in it yet, is the one to add.
+    drawn = RESERVE_FIELD[:8]
+    classification = classify_reserve_field(reserve_field(statuses={"S3": "WDR"}), start_list=drawn)
+    assert classification.qualified == tuple(WITHOUT_S3)
+    # And the reserve who then withdraws too is replaced by the next one.
+    both_out = classify_reserve_field(reserve_field(statuses={"S3": "WDR", "S9": "DNS"}), start_list=drawn)
+    assert both_out.qualified == (*WITHOUT_S3[:-1], "S10")
+
+
+def test_a_reserve_the_referee_let_in_is_a_finalist_ranked_on_her_total():
+    # The start list takes S10 for S3, passing over S9: the start list and the results are the truth.
+    start_list = [*WITHOUT_S3[:-1], "S10"]
+    during = classify_reserve_field(reserve_field(), start_list=start_list)
+    assert during.qualified == tuple(start_list)
+    final = classify_reserve_field(reserve_field(start_list), start_list=start_list)
+    assert summary(final)[6:] == [
+        (7, "S8", None, D("152.000"), 1, "Q"),
+        (8, "S10", None, D("152.400"), 2, "Q"),
+        (9, "S3", "NQ", D("110.300"), -6, "NQ"),
+        (10, "S9", "NQ", D("110.900"), -1, "NQ"),
+    ]
+    # Without a start list her time alone makes her a finalist; S9, the reserve the lists name, is
+    # then still to skate as far as anyone can tell, and the others wait behind her place.
+    unlisted = classify_reserve_field(reserve_field(start_list, {"S3": "WDR"}))
+    assert summary(unlisted)[6:] == [
+        (7, "S8", None, D("152.000"), 1, "Q"),
+        (8, "S10", None, D("152.400"), 2, "Q"),
+        (10, "S3", "NQ", D("110.300"), -7, "NQ"),
+        (None, "S9", None, None, None, "Q"),
+    ]
+
+
+def test_a_finalist_disqualified_on_the_last_distance_is_not_classified():
+    final = RESERVE_FIELD[:8]
+    results = [r for r in reserve_field(final) if (r.skater, r.distance) != ("S4", 4)]
+    results.append(Result("S4", 4, parse_time("13:30.00"), status="DQ"))
+    assert summary(classify_reserve_field(results)) == [
+        (1, "S3", None, D("149.300"), 2, "Q"),
+        (2, "S2", None, D("149.700"), 0, "Q"),
+        (3, "S1", None, D("150.100"), -2, "Q"),
+        (4, "S5", None, D("150.700"), 1, "Q"),
+        (5, "S7", None, D("151.500"), 2, "Q"),
+        (6, "S6", None, D("151.600"), 0, "Q"),
+        (7, "S8", None, D("152.000"), 1, "Q"),
+        (8, "S9", "NQ", D("110.900"), 1, "NQ"),
+        (9, "S10", "NQ", D("111.000"), 1, "NQ"),
+        (None, "S4", "NC", None, None, "Q"),  # her time is shown, not counted
+    ]
+    dnf = [r for r in results if (r.skater, r.distance) != ("S4", 4)] + [Result("S4", 4, None, status="DNF")]
+    assert summary(classify_reserve_field(dnf))[-1] == (None, "S4", "NC", None, None, "Q")

@@ -1,4 +1,5 @@
 import json
+import math
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -16,6 +17,7 @@ from championships.scoring import (
     Result,
     classify,
     normalise_status,
+    official_time,
     points,
     propose_pairs,
     qualify_for_final,
@@ -740,3 +742,184 @@ def test_lanes_of_skaters_without_an_earlier_lane():
 def test_unknown_lanes_are_refused():
     with pytest.raises(ValueError, match=r"unknown lanes \['red'\]: use inner or outer"):
         propose_pairs(["A", "B"], {"A": "red"})
+
+
+# World, national and championship records (times made up for the test)
+
+
+RECORDS_500 = [
+    Record("WR", 500, D("36.30")),
+    Record("NR", 500, D("36.40"), country="NED"),
+    Record("NR", 500, D("36.60"), country="USA"),
+    Record("CR", 500, D("36.50")),
+    Record("TR", 500, D("36.45")),
+]
+COUNTRIES = {"A": "NED", "B": "USA", "C": "USA", "D": "GER", "E": "NED", "F": "USA"}
+
+
+def test_a_new_world_record_is_the_one_to_beat_and_national_records_are_per_country():
+    results = [
+        Result("A", 1, D("36.25"), pair=1),  # beats every record
+        Result("B", 1, D("36.55"), pair=1),  # beats only the USA record, her country's
+        Result("C", 1, D("36.25"), pair=2),  # equals A's new WR, CR and TR; beats B's new USA record
+        Result("D", 1, D("36.30"), pair=2),  # the old WR, but no record: GER has none given
+        Result("E", 1, D("36.35"), pair=3),  # under the old NED record, not under A's new one
+        Result("F", 1, D("36.56"), pair=3),
+    ]
+    book = record_badges(SPRINT, results, RECORDS_500, countries=COUNTRIES)
+    assert book.badges == {
+        ("A", 1): ("WR", "NR", "CR", "TR"),
+        ("B", 1): ("NR",),
+        ("C", 1): ("=WR", "NR", "=CR", "=TR"),
+    }
+    assert book.records == {
+        ("WR", 500, None): D("36.25"),
+        ("NR", 500, "NED"): D("36.25"),
+        ("NR", 500, "USA"): D("36.25"),
+        ("CR", 500, None): D("36.25"),
+        ("TR", 500, None): D("36.25"),
+    }
+
+
+def test_a_national_record_is_not_beaten_by_a_skater_of_another_country():
+    results = [Result("D", 1, D("36.39"), pair=1), Result("B", 1, D("36.61"), pair=1)]
+    book = record_badges(SPRINT, results, [Record("NR", 500, D("36.40"), country="NED")], countries=COUNTRIES)
+    assert book.badges == {}
+    assert book.records == {("NR", 500, "NED"): D("36.40")}
+
+
+def test_only_a_national_record_names_a_country():
+    with pytest.raises(ValueError, match="names its country"):
+        Record("NR", 500, D("36.40"))
+    with pytest.raises(ValueError, match="names its country"):
+        Record("WR", 500, D("36.40"), country="NED")
+    with pytest.raises(ValueError, match="unknown record kind 'ER'"):
+        Record("ER", 500, D("36.40"))
+
+
+# Thousandths: NK Allround 2026, women's 500 m, two skaters on 38.88 ranked apart by the Dutch
+# federation (the measured times here made up).
+
+ON_38_88 = [
+    Result("Late", 1, D("38.88"), raw_time=D("38.887")),
+    Result("Early", 1, D("38.88"), raw_time=D("38.881")),
+    Result("Third", 1, D("38.95"), raw_time=D("38.950")),
+]
+
+
+def test_equal_hundredths_share_a_rank_by_default():
+    placings = rank_distance(ON_38_88, 500)
+    assert [(p.skater, p.rank, p.points, p.behind_winner) for p in placings] == [
+        ("Late", 1, D("38.880"), D("0.00")),
+        ("Early", 1, D("38.880"), D("0.00")),
+        ("Third", 3, D("38.950"), D("0.07")),
+    ]
+
+
+def test_equal_hundredths_ranked_by_thousandths():
+    placings = rank_distance(ON_38_88, 500, by_thousandths=True)
+    assert [(p.skater, p.rank, p.points, p.behind_winner) for p in placings] == [
+        ("Early", 1, D("38.880"), D("0.00")),
+        ("Late", 2, D("38.880"), D("0.00")),
+        ("Third", 3, D("38.950"), D("0.07")),
+    ]
+
+
+def test_thousandths_rank_only_where_every_equal_time_has_them():
+    unknown = [*ON_38_88, Result("Unmeasured", 1, D("38.88"))]
+    placings = rank_distance(unknown, 500, by_thousandths=True)
+    assert [(p.skater, p.rank) for p in placings] == [
+        ("Late", 1),
+        ("Early", 1),
+        ("Unmeasured", 1),
+        ("Third", 4),
+    ]
+    equal = [
+        Result("X", 1, D("38.88"), raw_time=D("38.884")),
+        Result("Y", 1, D("38.88"), raw_time=D("38.884")),
+    ]
+    assert [p.rank for p in rank_distance(equal, 500, by_thousandths=True)] == [1, 1]
+
+
+def test_thousandths_change_the_distance_ranks_never_the_points():
+    results = [*ON_38_88, *(Result(r.skater, 2, D("80.00")) for r in ON_38_88)]
+    shared = classify(SPRINT, ["Late", "Early", "Third"], results)
+    apart = classify(SPRINT, ["Late", "Early", "Third"], results, by_thousandths=True)
+    assert [(r.rank, r.skater, r.points, r.cells[0].rank) for r in shared.rows] == [
+        (1, "Late", D("78.880"), 1),
+        (1, "Early", D("78.880"), 1),
+        (3, "Third", D("78.950"), 3),
+    ]
+    assert [(r.rank, r.skater, r.points, r.cells[0].rank) for r in apart.rows] == [
+        (1, "Late", D("78.880"), 2),
+        (1, "Early", D("78.880"), 1),
+        (3, "Third", D("78.950"), 3),
+    ]
+
+
+def test_a_measured_time_truncates_to_the_official_time():
+    assert Result("A", 1, D("78.50"), raw_time=D("78.5077")).raw_time == D("78.5077")
+    assert official_time(D("78.5077")) == official_time(D("78.508")) == D("78.50")
+    with pytest.raises(ValueError, match="does not truncate"):
+        Result("A", 1, D("78.51"), raw_time=D("78.508"))  # rounded, not truncated
+    with pytest.raises(ValueError, match="does not truncate"):
+        Result("A", 1, None, status="DNF", raw_time=D("78.508"))
+
+
+# Exact arithmetic: every hundredth of the plausible range of each distance, against the points
+# worked out in whole numbers (h hundredths give h x 5000 / metres thousandths, rounded down).
+
+PLAUSIBLE = {1500: (9900, 15000), 3000: (22800, 30000), 5000: (35800, 51000), 10000: (74500, 99000)}
+
+
+def exact_points(hundredths, meters):
+    return D(hundredths * 5000 // meters).scaleb(-3)
+
+
+def float_points(hundredths, meters):
+    """What floating point gives: the division is a hair off, and truncation shows it."""
+    return D(math.floor(hundredths / 100 / (meters / 500) * 1000)).scaleb(-3)
+
+
+@pytest.mark.parametrize("meters", sorted(PLAUSIBLE))
+def test_every_hundredth_is_truncated_exactly(meters):
+    low, high = PLAUSIBLE[meters]
+    wrong_in_floats = []
+    for hundredths in range(low, high + 1):
+        expected = exact_points(hundredths, meters)
+        assert points(D(hundredths).scaleb(-2), meters) == expected, hundredths
+        if float_points(hundredths, meters) != expected:
+            wrong_in_floats.append(hundredths)
+    # Floats lose a thousandth wherever the exact quotient has three decimals and lands a hair low.
+    assert len(wrong_in_floats) == {1500: 195, 3000: 308, 5000: 1459, 10000: 1176}[meters]
+
+
+@pytest.mark.parametrize(
+    "time, meters, exact, in_floats",
+    [
+        ("1:39.27", 1500, "33.090", "33.089"),
+        ("3:48.45", 3000, "38.075", "38.074"),
+        ("5:58.28", 5000, "35.828", "35.827"),
+        ("12:25.04", 10000, "37.252", "37.251"),
+    ],
+)
+def test_where_floating_point_truncation_goes_wrong(time, meters, exact, in_floats):
+    hundredths = int(parse_time(time) * 100)
+    assert points(parse_time(time), meters) == D(exact)
+    assert float_points(hundredths, meters) == D(in_floats)
+
+
+@settings(max_examples=100)
+@given(championships())
+def test_totals_are_the_sums_of_the_truncated_points(championship):
+    distances, skaters, results = championship
+    meters = {d.order: d.meters for d in distances}
+    times = {(r.skater, r.distance): r.time for r in results if r.counts}
+    for row in classify(distances, skaters, results).rows:
+        if row.points is None:
+            continue
+        parts = [
+            exact_points(int(times[row.skater, c.distance] * 100), meters[c.distance]) for c in row.cells
+        ]
+        assert [c.points for c in row.cells] == parts
+        assert row.points == sum(parts)
