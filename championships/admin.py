@@ -44,6 +44,11 @@ class ChampionshipAdmin(admin.ModelAdmin):
     inlines = [DistanceInline, RecordInline]
     view_on_site = True
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:  # settings and records change what every page shows
+            live.championship_changed(form.instance.pk)
+
 
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin):
@@ -210,4 +215,4 @@ class ResultAdmin(admin.ModelAdmin):
 
 @admin.register(Record)
 class RecordAdmin(admin.ModelAdmin):
-    list_display = ["championship", "kind", "meters", "time", "holder"]
+    list_display = ["championship", "kind", "meters", "time", "holder", "country"]

@@ -351,7 +351,14 @@ def test_equal_hundredths_ranked_both_ways(client, setting, results):
 
 def test_the_setting_and_measured_times_round_trip():
     data = on_38_88(True)
-    dumped = dump(load(data))
+    championship = load(data)
+    measured = Result.objects.filter(distance__championship=championship, raw_time__isnull=False)
+    assert sorted(measured.values_list("raw_time", flat=True)) == [
+        Decimal("38.881"),
+        Decimal("38.887"),
+        Decimal("38.951"),
+    ]
+    dumped = dump(championship)
     assert dumped["rank_by_thousandths"] is True
     assert [r.get("raw_time") for r in dumped["results"]] == ["38.887", "38.881", None, "38.951"]
     assert "rank_by_thousandths" not in dump(load(on_38_88() | {"slug": "default"}))
@@ -441,3 +448,39 @@ def test_a_deficit_in_seconds_is_rounded_up_everywhere_and_names_its_distance(cl
     assert "<strong>0.67 s</strong> on the 1500 m" in h2h  # the gap
     assert "B must be <strong>0.67 s</strong> faster than A on the 1500 m." in h2h
     assert Standings(championship).rows[1].behind_leader_seconds == Decimal("0.67")
+
+
+def test_officials_set_ranking_by_thousandths_and_a_records_country_in_the_admin(admin_client):
+    championship = load(on_38_88())
+    page = admin_client.get(f"/admin/championships/championship/{championship.pk}/change/").content.decode()
+    assert 'name="rank_by_thousandths"' in page
+    assert 'name="records-0-country"' in page or 'name="records-__prefix__-country"' in page
+
+
+def test_changing_the_setting_in_the_admin_reaches_the_feed(admin_client, client):
+    championship = load(on_38_88())
+    before = feed(client, championship)
+    assert [r["distances"][0]["rank"] for r in before["rows"][:2]] == [1, 1]
+    page = admin_client.get(f"/admin/championships/championship/{championship.pk}/change/")
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data |= {"venue": "", "final_places": "", "rank_by_thousandths": "on"}
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data |= {f"{management.prefix}-{k}": v for k, v in management.initial.items()}
+        for i, inline in enumerate(formset.formset.forms):
+            data |= {
+                f"{inline.prefix}-{k}": v
+                for k, v in inline.initial.items()
+                if v is not None and k in inline.fields
+            }
+            data[f"{inline.prefix}-id"] = inline.instance.pk
+            data[f"{inline.prefix}-championship"] = championship.pk
+    response = admin_client.post(f"/admin/championships/championship/{championship.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    after = feed(client, championship)
+    assert after["revision"] > before["revision"]
+    assert [(r["skater"]["name"], r["distances"][0]["rank"]) for r in after["rows"][:2]] == [
+        ("Anna", 1),
+        ("Bea", 2),
+    ]

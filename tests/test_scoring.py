@@ -826,13 +826,18 @@ def test_equal_hundredths_ranked_by_thousandths():
 
 
 def test_thousandths_rank_only_where_every_equal_time_has_them():
-    unknown = [*ON_38_88, Result("Unmeasured", 1, D("38.88"))]
+    unknown = [
+        *ON_38_88,
+        Result("Unmeasured", 1, D("38.88")),
+        Result("Fourth", 1, D("38.95"), raw_time=D("38.9501")),
+    ]
     placings = rank_distance(unknown, 500, by_thousandths=True)
     assert [(p.skater, p.rank) for p in placings] == [
-        ("Late", 1),
+        ("Late", 1),  # one of the three on 38.88 has no measured time: they share
         ("Early", 1),
         ("Unmeasured", 1),
-        ("Third", 4),
+        ("Third", 4),  # both on 38.95 have one
+        ("Fourth", 5),
     ]
     equal = [
         Result("X", 1, D("38.88"), raw_time=D("38.884")),
