@@ -468,7 +468,7 @@ def test_changing_the_setting_in_the_admin_reaches_the_feed(admin_client, client
     for formset in page.context["inline_admin_formsets"]:
         management = formset.formset.management_form
         data |= {f"{management.prefix}-{k}": v for k, v in management.initial.items()}
-        for i, inline in enumerate(formset.formset.forms):
+        for inline in formset.formset.forms:
             data |= {
                 f"{inline.prefix}-{k}": v
                 for k, v in inline.initial.items()
