@@ -404,3 +404,25 @@ def test_a_finalist_disqualified_on_the_last_distance_is_not_classified():
     ]
     dnf = [r for r in results if (r.skater, r.distance) != ("S4", 4)] + [Result("S4", 4, None, status="DNF")]
     assert summary(classify_reserve_field(dnf))[-1] == (None, "S4", "NC", None, None, "Q")
+
+
+@settings(max_examples=100)
+@given(fields(), st.integers(min_value=1, max_value=8), st.data())
+def test_the_drawn_start_list_skates_and_only_reserves_join_it(field, places, data):
+    distances, skaters, results = field
+    results = [r for r in results if not (r.distance == 4 and r.counts)]  # the last distance ahead
+    before = classify(distances, skaters, results, after=3)
+    candidates = [row.skater for row in before.rows if row.classified]
+    start_list = set(data.draw(st.lists(st.sampled_from(skaters), min_size=1, unique=True)))
+    not_starting = {r.skater for r in results if r.distance == 4 and r.status in ("WDR", "DNS")}
+    proposal = classify(distances, skaters, [r for r in results if r.distance < 4], final_places=places)
+    final = classify(distances, skaters, results, final_places=places, final_start_list=start_list)
+    qualified = set(final.qualified)
+    # Everyone of the start list who can skate it does.
+    assert {s for s in start_list if s in candidates and s not in not_starting} <= qualified
+    # Beyond them, only reserves filling the places left open: skaters the proposal the list was
+    # drawn from did not name, who have not withdrawn.
+    joined = qualified - start_list
+    assert not joined & (set(proposal.qualified) | not_starting)
+    if joined:
+        assert len(qualified) <= places
