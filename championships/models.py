@@ -1,6 +1,7 @@
 """Championships and what is skated in them. The scoring rules are in `scoring.py`, not here."""
 
 import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -238,6 +239,13 @@ class Result(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(time__isnull=True) | Q(time__gt=0), name="result_time_positive"
+            ),
+            # time <= raw_time < time + 0.01: the time is the measured one truncated.
+            models.CheckConstraint(
+                condition=Q(raw_time__isnull=True)
+                | Q(time__isnull=False, raw_time__gte=F("time"), raw_time__lt=F("time") + Decimal("0.01")),
+                name="result_raw_time_truncates_to_time",
+                violation_error_message="The measured time must truncate to the time.",
             ),
         ]
 

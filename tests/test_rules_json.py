@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from championships.championship_file import ChampionshipFileError, dump, load
 from championships.draw import propose_start_list
@@ -484,3 +485,13 @@ def test_changing_the_setting_in_the_admin_reaches_the_feed(admin_client, client
         ("Anna", 1),
         ("Bea", 2),
     ]
+
+
+@pytest.mark.parametrize("raw_time, time", [("38.891", "38.88"), ("38.88", "38.89"), ("38.881", None)])
+def test_the_database_refuses_a_measured_time_that_does_not_truncate_to_the_time(raw_time, time):
+    championship = load(on_38_88())
+    anna = Result.objects.get(distance__championship=championship, skater__name="Anna")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Result.objects.filter(pk=anna.pk).update(
+            raw_time=Decimal(raw_time), time=None if time is None else Decimal(time), status="DNF"
+        )
