@@ -1,7 +1,9 @@
 """Qualification for the last distance of an allround championship, through `classify`."""
 
+import json
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -426,3 +428,61 @@ def test_the_drawn_start_list_skates_and_only_reserves_join_it(field, places, da
     assert not joined & (set(proposal.qualified) | not_starting)
     if joined:
         assert len(qualified) <= places
+
+
+# European Allround Championships 2016, men, Minsk, as published (tests/data: the first 14 of the
+# final ranking). Yuskov, third after three distances, did not start the 10,000 m; Henriksen,
+# ninth, skated it as reserve: his better rank is 9 (the classification), as is Tumolero's (9th on
+# the 5000 m), and on equal better rank the classification wins.
+EC_2016_FILE = json.loads((Path(__file__).parent / "data" / "ek-allround-2016-men.json").read_text("utf-8"))
+EC_2016_PUBLISHED = [
+    (1, "Sven Kramer", None, D("150.102")),
+    (2, "Bart Swings", None, D("150.464")),
+    (3, "Jan Blokhuijsen", None, D("151.176")),
+    (4, "Håvard Bøkko", None, D("152.842")),
+    (5, "Andrea Giovannini", None, D("153.484")),
+    (6, "Haralds Silovs", None, D("153.898")),
+    (7, "Jan Szymański", None, D("154.342")),
+    (8, "Sindre Henriksen", None, D("155.551")),
+    (9, "Denis Yuskov", "NQ", D("110.871")),
+    (10, "Zbigniew Bródka", "NQ", D("112.756")),
+    (11, "Sergey Gryaztsov", "NQ", D("113.171")),
+    (12, "Vitaly Mikhailov", "NQ", D("113.396")),
+    (13, "Sergey Trofimov", "NQ", D("113.460")),
+    (14, "Nicola Tumolero", "NQ", D("113.656")),
+]
+
+
+def ec_2016_men():
+    return [
+        Result(r["skater"], r["distance"], parse_time(r["time"]) if "time" in r else None, r.get("status"))
+        for r in EC_2016_FILE["results"]
+    ]
+
+
+def test_european_allround_2016_men_as_published():
+    results = ec_2016_men()
+    skaters = [skater["name"] for skater in EC_2016_FILE["skaters"]]
+    before = classify(ALLROUND_MEN, skaters, [r for r in results if r.distance < 4], final_places=8)
+    assert [(r.rank, r.skater) for r in before.rows[:3]] == [
+        (1, "Sven Kramer"),
+        (2, "Bart Swings"),
+        (3, "Denis Yuskov"),
+    ]
+    assert "Sindre Henriksen" not in before.qualified and "Denis Yuskov" in before.qualified
+    # Once Yuskov's DNS is entered, Henriksen is marked qualified, before anyone skates.
+    entered = classify(
+        ALLROUND_MEN, skaters, [r for r in results if r.distance < 4 or r.status], final_places=8
+    )
+    assert [r.qualification for r in entered.rows if r.skater in ("Denis Yuskov", "Sindre Henriksen")] == [
+        "NQ",
+        "Q",
+    ]
+    final = classify(ALLROUND_MEN, skaters, results, final_places=8)
+    assert [(r.rank, r.skater, r.status, r.points) for r in final.rows] == EC_2016_PUBLISHED
+    # The same when Yuskov is simply left out of the drawn start list.
+    left_out = [r for r in results if r.status is None]
+    drawn = list(final.qualified)
+    assert "Denis Yuskov" not in drawn and "Sindre Henriksen" in drawn
+    classification = classify(ALLROUND_MEN, skaters, left_out, final_places=8, final_start_list=drawn)
+    assert [(r.rank, r.skater, r.status, r.points) for r in classification.rows] == EC_2016_PUBLISHED

@@ -6,7 +6,9 @@ The fields are made up for the tests; each case's classification is worked out i
 
 import csv
 import io
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -204,6 +206,24 @@ def test_a_finalist_disqualified_on_the_last_distance_is_nc(client):
         "13:30.00",
         "DQ",
     )
+
+
+def test_european_allround_2016_men_as_published(client):
+    data = json.loads((Path(__file__).parent / "data" / "ek-allround-2016-men.json").read_text("utf-8"))
+    championship = load(data)
+    assert championship.final_places == 8  # allround: the file does not say
+    rows = feed(client, championship)["rows"]
+    published = data["published"]["after_distance"]["4"]
+    assert [(r["rank"], r["skater"]["name"], r["points"]) for r in rows[:13]] == [
+        (p["rank"], p["skater"], p["points"]) for p in published
+    ]
+    assert [r["status"] for r in rows] == [None] * 8 + ["NQ"] * 6
+    yuskov = rows[8]
+    assert (yuskov["classified"], yuskov["distances"][3]["status"], yuskov["change"]) == (True, "DNS", -6)
+    henriksen = rows[7]
+    assert (henriksen["behind_leader"], henriksen["change"]) == ("5.449", 1)
+    marks = qualification(client, championship)
+    assert (marks["Sindre Henriksen"], marks["Denis Yuskov"], marks["Nicola Tumolero"]) == ("Q", "NQ", "NQ")
 
 
 # --- records -------------------------------------------------------------------------------------
