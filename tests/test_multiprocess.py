@@ -11,7 +11,6 @@ No pytest-django database is used; everything goes through subprocesses.
 
 import asyncio
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -24,6 +23,7 @@ import websockets
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
 from championships.live import group_name
+from tests.support.pages import classification_row
 
 REDIS_SERVER = "/usr/bin/redis-server"
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -91,12 +91,7 @@ def manage(env, *args, timeout=60):
 
 def kok_row(html):
     """Femke Kok's row in a frame's classification."""
-    section = re.search(r'<section id="classification"[^>]*>.*?</section>', html, re.S)
-    assert section, f"no classification fragment in the frame: {html[:300]!r}"
-    for row in re.findall(r"<tr[^>]*data-skater=\"\d+\"[^>]*>.*?</tr>", section.group(0), re.S):
-        if "Femke Kok" in row:
-            return row
-    raise AssertionError("no row for Femke Kok in the classification")
+    return classification_row(html, "Femke Kok")
 
 
 class RedisServer:

@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.test_multiprocess import BASE_DIR, SLUG, environment, free_port, manage, read, stop, wait_for_port
 
 PAGE_TIMEOUT_MS = 10_000

@@ -1,6 +1,4 @@
-import json
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -24,6 +22,7 @@ from championships.scoring import (
     time_to_tie,
 )
 from championships.times import parse_time
+from tests.support.seed import seed_data
 
 D = Decimal
 SPRINT = (Distance(1, 500), Distance(2, 1000), Distance(3, 500), Distance(4, 1000))
@@ -652,8 +651,7 @@ def test_a_cut_of_eight_in_the_world_sprint_2024():
 # Pairs and lanes
 
 
-SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "wk-sprint-2024-women.json"
-SEED = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+SEED = seed_data()
 
 
 def seed_lanes(distance):
