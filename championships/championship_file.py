@@ -13,14 +13,13 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import live, scoring
-from .models import Championship, Distance, Record, Result, Skater, Start, Venue
+from .models import METERS, Championship, Distance, Record, Result, Skater, Start, Venue
 from .times import TimeFormatError, format_time, parse_time
 
 FORMAT = "sprintboard-championship"
 VERSION = 1
-METERS = {100, 300, 500, 700, 1000, 1500, 3000, 5000, 10000}
-KINDS = {"sprint", "allround", "custom"}
-RECORD_KINDS = {"TR", "WR", "NR", "CR"}
+KINDS = set(Championship.Kind.values)
+RECORD_KINDS = set(Record.Kind.values)
 COUNTRY = re.compile(r"^[A-Z]{3}$")
 
 # Fields this version understands; anything else is carried along in `extra`.
