@@ -1,4 +1,4 @@
-"""Read and write championship files (FORMAT.md, `sprintboard-championship` version 1).
+"""Read and write championship files (docs/championship-file.md, `sprintboard-championship` version 1).
 
 A file is checked whole before anything is written: every problem is reported with its JSON
 path, and a file with any problem writes nothing.
@@ -37,7 +37,7 @@ TOP_FIELDS = {
     "records",
     "final_places",
 }
-# Skaters in the last distance when the file does not say (RULES.md: allround best 8, sprint all).
+# Skaters in the last distance when the file does not say (docs/rules.md: allround best 8, sprint all).
 DEFAULT_FINAL_PLACES = {"allround": 8}
 SKATER_FIELDS = {"name", "country", "pb"}
 RESULT_FIELDS = {"distance", "skater", "time", "status", "splits", "note"}

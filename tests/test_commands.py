@@ -1,4 +1,4 @@
-"""`manage.py load_championship`, `dump_championship` (CONTRACT.md) and `replay`."""
+"""`manage.py load_championship`, `dump_championship` (docs/interfaces.md) and `replay`."""
 
 import json
 import os

@@ -1,4 +1,4 @@
-"""The live feed at /ws/<slug>/ (CONTRACT.md, WebSocket), tested against the whole ASGI application.
+"""The live feed at /ws/<slug>/ (docs/interfaces.md, WebSocket), tested against the whole ASGI application.
 
 `sprintboard.asgi.application` includes the origin validator and the URL router, so these tests
 see what a browser sees: the state on connect, one frame per committed change, nothing in reply

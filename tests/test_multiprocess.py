@@ -1,10 +1,10 @@
-"""Several processes sharing one live feed through Redis (CONTRACT.md: REDIS_URL).
+"""Several processes sharing one live feed through Redis (docs/interfaces.md: REDIS_URL).
 
 Real processes only, as in production: redis-server, daphne serving `sprintboard.asgi:application`,
 and `manage.py enter_result` as a separate process, all on 127.0.0.1 with ports chosen at run
 time, a temporary SQLite file and a throwaway Redis (no persistence). A `websockets` client is the
 spectator. It stays idle longer than redis-py's default 5 s `socket_timeout`, which would silently
-drop the server's subscription (STACK.md): the settings must lift it.
+drop the server's subscription (redis-py 8 with channels-redis 4.3): the settings must lift it.
 
 No pytest-django database is used; everything goes through subprocesses.
 """

@@ -7,7 +7,7 @@ processes, and Chromium (Playwright) showing the standings page live.
 While daphne is down (stopped with SIGTERM, or killed with SIGKILL as in a crash), the page must
 say it is reconnecting, and a result entered meanwhile (`manage.py enter_result`) is saved but
 reaches no browser. When daphne is back on the same port, hx-ws reconnects on its own (with its
-back-off) and the server sends the current state on connect (CONTRACT.md, WebSocket): the page
+back-off) and the server sends the current state on connect (docs/interfaces.md, WebSocket): the page
 shows the result entered during the outage and is live again, without a reload.
 """
 

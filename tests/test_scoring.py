@@ -594,7 +594,7 @@ def test_mens_allround_deficit_in_seconds_on_the_10000m():
     ]
 
 
-# A cut before the last distance of a sprint (RULES.md: none by default)
+# A cut before the last distance of a sprint (docs/rules.md: none by default)
 
 
 def test_a_sprint_has_no_cut_by_default():
