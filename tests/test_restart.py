@@ -28,7 +28,7 @@ PAGE_TIMEOUT_MS = 10_000
 def reconnect_timeout_ms(outage):
     """How long a page may take to be live again once daphne is back after `outage` seconds.
 
-    hx-ws retries after 0.5 s, then doubling (up to 60 s), each delay +-30 % at random: the wait
+    hx-ws retries after 0.5 s, then doubling (the pages cap it at 10 s), each delay +-30 % at random: the wait
     for the retry after the one that just missed the server is at most about 1.9 times the time
     since the connection dropped. Plus a margin for connecting and swapping the state in.
     """
