@@ -1,6 +1,8 @@
 """A championship's state read from the database in a fixed number of queries, scored by `scoring`.
 
-Pages, `standings.json` and the live push all read from a `Standings`; none computes on its own.
+Pages, the files of `exports.py` (JSON, CSV) and the live push all read from a `Standings`; none
+computes on its own. Its rows, cells and placings are scoring's, with the model objects in place of
+scoring's ids and what the pages add (badges, passing times, times to beat).
 """
 
 from collections.abc import Sequence
