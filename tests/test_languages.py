@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from championships import live
 from championships.display import points_text, seconds_text, time_text
-from tests.support.channels import Listener
+from tests.support.listener import Listener
 from tests.support.pages import classification_row, text
 from tests.support.seed import SEED_SLUG as SLUG
 

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from championships.models import Championship, Distance
-from tests.support.channels import Listener
+from tests.support.listener import Listener
 from tests.support.pages import result_status
 from tests.support.seed import SEED_SLUG as SLUG
 

@@ -1,2 +1,2 @@
-"""What several test modules (and bench/) share: the seed file, reading pages and frames, the
-browser. Fixtures are in tests/conftest.py."""
+"""What several test modules share: the seed file, reading pages and frames, listening on the
+channel layer, the browser. Fixtures are in tests/conftest.py."""
