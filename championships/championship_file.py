@@ -1,4 +1,4 @@
-"""Read and write championship files (FORMAT.md, `sprintboard-championship` version 1).
+"""Read and write championship files (docs/championship-file.md, `sprintboard-championship` version 1).
 
 A file is checked whole before anything is written: every problem is reported with its JSON
 path, and a file with any problem writes nothing.
@@ -13,15 +13,14 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import live, scoring
-from .models import Championship, Distance, Record, Result, Skater, Start, Venue
+from .models import METERS, Championship, Distance, Record, Result, Skater, Start, Venue
 from .scoring import official_time
 from .times import TimeFormatError, format_time, parse_time
 
 FORMAT = "sprintboard-championship"
 VERSION = 1
-METERS = {100, 300, 500, 700, 1000, 1500, 3000, 5000, 10000}
-KINDS = {"sprint", "allround", "custom"}
-RECORD_KINDS = {"TR", "WR", "NR", "CR"}
+KINDS = set(Championship.Kind.values)
+RECORD_KINDS = set(Record.Kind.values)
 COUNTRY = re.compile(r"^[A-Z]{3}$")
 
 # Fields this version understands; anything else is carried along in `extra`.
@@ -40,7 +39,7 @@ TOP_FIELDS = {
     "final_places",
     "rank_by_thousandths",
 }
-# Skaters in the last distance when the file does not say (RULES.md: allround best 8, sprint all).
+# Skaters in the last distance when the file does not say (docs/rules.md: allround best 8, sprint all).
 DEFAULT_FINAL_PLACES = {"allround": 8}
 SKATER_FIELDS = {"name", "country", "pb"}
 RESULT_FIELDS = {"distance", "skater", "time", "status", "splits", "note", "raw_time"}

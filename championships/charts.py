@@ -15,14 +15,12 @@ function of a `Standings` (its scoring inputs, already read); nothing queries th
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from . import scoring
-
 WIDTH, HEIGHT = 640, 290
 # The plot area; the right margin holds the name labels, the left one the axis values.
 LEFT, RIGHT, TOP, BOTTOM = 52, 400, 16, 252
 LABEL_X = RIGHT + 14
 LABEL_SPACING = 16  # the least vertical distance between two labels' baselines
-LABEL_LENGTH = 22  # longer names are shortened to the first name's initial: "A. Rijpma-de Jong"
+LABEL_LENGTH = 22  # longer names are shortened to the first name's initial ("A. Rijpma-de Jong"), then cut
 MARKER_SIZE = 5
 
 GAP_TOP = 5
@@ -61,8 +59,8 @@ class Series:
         name = self.skater.name
         first, _, rest = name.partition(" ")
         if len(name) > LABEL_LENGTH and rest:
-            return f"{first[0]}. {rest}"
-        return name
+            name = f"{first[0]}. {rest}"
+        return name if len(name) <= LABEL_LENGTH else f"{name[: LABEL_LENGTH - 1]}…"
 
     @property
     def last(self):
@@ -135,19 +133,8 @@ def charted_distances(standings):
 
 
 def classifications(standings, distances):
-    """The classification after each of `distances`, by order (kept on the standings: both
-    charts of a page use them)."""
-    known = standings.__dict__.setdefault("_chart_classifications", {})
-    for d in distances:
-        if d.order not in known:
-            known[d.order] = scoring.classify(
-                standings.scoring_distances,
-                list(standings.skaters),
-                standings.scoring_results,
-                after=d.order,
-                **standings.scoring_options,
-            )
-    return {d.order: known[d.order] for d in distances}
+    """The classification after each of `distances`, by order."""
+    return {d.order: standings.classification_after(d.order) for d in distances}
 
 
 def gap_chart(standings, top=GAP_TOP):

@@ -1,19 +1,19 @@
-"""How numbers are written: points with 3 decimals, seconds and times with 2 (RULES.md, CONTRACT.md).
+"""How numbers are written: points with 3 decimals, seconds and times with 2 (docs/rules.md).
 
-The JSON feed and CSV files write the English form (37.07, 1:13.32, 111.315); pages use the form
-of their language: Dutch writes a decimal comma and, in times, a period between minutes and
-seconds (37,07, 1.13,32, 111,315).
+The JSON feed and CSV files write the English form (37.07, 1:13.32, 111.315). Pages write the
+form of their language: points and seconds with Django's `floatformat`, times with `time_text`,
+where Dutch has a decimal comma and a period between minutes and seconds (37,07, 1.13,32).
 """
 
 from .times import format_time
 
 
-def points_text(value, decimal_mark="."):
-    return None if value is None else f"{value:.3f}".replace(".", decimal_mark)
+def points_text(value):
+    return None if value is None else f"{value:.3f}"
 
 
-def seconds_text(value, decimal_mark="."):
-    return None if value is None else f"{value:.2f}".replace(".", decimal_mark)
+def seconds_text(value):
+    return None if value is None else f"{value:.2f}"
 
 
 def time_text(value, decimal_mark="."):

@@ -1,4 +1,4 @@
-"""A proposed start list for a distance, drawn on the classification before it (RULES.md)."""
+"""A proposed start list for a distance, drawn on the classification before it (docs/rules.md)."""
 
 from django.db import transaction
 

@@ -27,6 +27,11 @@ class Passing:
     gap: Decimal  # time_b - time_a: positive when a is ahead
     lap_change: Decimal  # how much a gained on b since the previous passing (negative: lost)
 
+    @property
+    def lap_gain(self):
+        """What the one who gained on this lap gained, whoever it was."""
+        return abs(self.lap_change)
+
 
 @dataclass(frozen=True)
 class SplitDuel:
@@ -161,6 +166,6 @@ class HeadToHead:
 
     @property
     def sides(self):
-        """Per distance: (distance, cell of a, cell of b), for the side-by-side table."""
+        """Per distance: (distance, (cell of a, cell of b)), for the side-by-side table."""
         row_a, row_b = self.rows
-        return list(zip(self.standings.distances, row_a.cells, row_b.cells))
+        return list(zip(self.standings.distances, zip(row_a.cells, row_b.cells)))

@@ -8,11 +8,16 @@ from django.db import models
 from django.db.models import F, Min, Q
 from django.urls import reverse
 
+from . import scoring
 from .display import result_text
 from .scoring import official_time
 from .times import format_time
 
-METERS_CHOICES = [(m, f"{m} m") for m in (100, 300, 500, 700, 1000, 1500, 3000, 5000, 10000)]
+# The distances skated on a 400 m track; the championship file's loader checks the same list.
+METERS = (100, 300, 500, 700, 1000, 1500, 3000, 5000, 10000)
+METERS_CHOICES = [(m, f"{m} m") for m in METERS]
+# What each of scoring's statuses means (a status scoring adds without one here fails at import).
+STATUS_MEANINGS = {"DQ": "disqualified", "DNS": "did not start", "DNF": "did not finish", "WDR": "withdrawn"}
 
 
 class ChampionshipQuerySet(models.QuerySet):
@@ -204,11 +209,10 @@ class ResultQuerySet(models.QuerySet):
 
 
 class Result(models.Model):
-    class Status(models.TextChoices):
-        DQ = "DQ", "DQ (disqualified)"
-        DNS = "DNS", "DNS (did not start)"
-        DNF = "DNF", "DNF (did not finish)"
-        WDR = "WDR", "WDR (withdrawn)"
+    # scoring's statuses (scoring stays free of Django), as "DQ (disqualified)".
+    Status = models.TextChoices(
+        "Status", [(code, (code, f"{code} ({STATUS_MEANINGS[code]})")) for code in scoring.STATUSES]
+    )
 
     distance = models.ForeignKey(Distance, on_delete=models.CASCADE, related_name="results")
     skater = models.ForeignKey(Skater, on_delete=models.CASCADE, related_name="results")

@@ -1,4 +1,4 @@
-"""The scoring rules of a long-track championship (RULES.md), on plain values.
+"""The scoring rules of a long-track championship (docs/rules.md), on plain values.
 
 Skaters are opaque ids, distances are known by their order (the same metres can be skated twice),
 times and points are Decimals: nothing here touches the database, so every page, feed and command
@@ -575,7 +575,7 @@ def propose_pairs(
 
     Leaders skate last: the pairs are formed from the top of the classification and numbered
     from the back; with an odd number the last classified skates alone in pair 1. The ISU draw
-    is not known here (RULES.md), so this only proposes what an official enters or corrects.
+    is not known here (docs/rules.md), so this only proposes what an official enters or corrects.
 
     `previous_lanes` (skater -> "inner" or "outer" on the same metres earlier) makes each skater
     start in the other lane: the best skater still to pair skates with the next best who started

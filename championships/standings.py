@@ -1,47 +1,41 @@
 """A championship's state read from the database in a fixed number of queries, scored by `scoring`.
 
-Pages, `standings.json` and the live push all read from a `Standings`; none computes on its own.
+Pages, the files of `exports.py` (JSON, CSV) and the live push all read from a `Standings`; none
+computes on its own. Its rows, cells and placings are scoring's, with the model objects in place of
+scoring's ids and what the pages add (badges, passing times, times to beat).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
 from . import scoring
-from .display import points_text, seconds_text, time_text
 from .models import Distance, Record, Result, Skater, Start
 from .times import parse_time
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A skater's result on one distance, with what the page shows beside it."""
-
-    distance: Distance
-    time: Decimal | None
-    status: str | None
-    points: Decimal | None
-    rank: int | None
-    badges: tuple[str, ...]
+def _page_view(cls, scored, **changes):
+    """`scored`, a scoring dataclass, as its page type `cls` (a subclass): the same values, with the
+    model objects in place of scoring's ids and what the page adds (`changes`)."""
+    return cls(**{**vars(scored), **changes})
 
 
 @dataclass(frozen=True)
-class Row:
-    """A classification row with its skater and cells."""
+class Cell(scoring.Cell):
+    """scoring's cell with its `Distance` (not its order) and its record badges."""
 
-    skater: Skater
-    rank: int | None
-    classified: bool
-    status: str | None
-    points: Decimal | None
-    behind_leader: Decimal | None
-    behind_leader_seconds: Decimal | None
-    behind_previous: Decimal | None
-    change: int | None
-    cells: tuple[Cell, ...]
-    qualification: str | None = None  # "Q" / "NQ" for the last distance, where there is a cut
-    # For a skater still to skate the distance under way: the slowest times that take the lead
-    # and a podium place from those who have skated it.
+    badges: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Row(scoring.Row):
+    """scoring's classification row with its `Skater` (not its id) and page cells.
+
+    For a skater still to skate the distance under way: the slowest times that take the lead and a
+    podium place from those who have skated it.
+    """
+
     to_lead: Decimal | None = None
     to_podium: Decimal | None = None
 
@@ -51,17 +45,11 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Placing:
-    """One line of a distance's results."""
+class Placing(scoring.Placing):
+    """scoring's line of a distance's results with its `Skater`, badges and passing times."""
 
-    skater: Skater
-    time: Decimal | None
-    status: str | None
-    points: Decimal | None
-    rank: int | None
-    behind_winner: Decimal | None
-    badges: tuple[str, ...]
-    splits: list
+    badges: tuple[str, ...] = ()
+    splits: Sequence[str] = ()  # as stored: "17.85", in order
 
 
 @dataclass(frozen=True)
@@ -77,11 +65,12 @@ class Pair:
     @property
     def complete(self):
         """Every skater of the pair has a time or a status."""
-        return all(
-            result is not None
-            for skater, result in ((self.inner, self.inner_result), (self.outer, self.outer_result))
-            if skater is not None
-        )
+        return all(result is not None for skater, result in self.lanes if skater is not None)
+
+    @property
+    def lanes(self):
+        """(skater, result) in the inner lane, then in the outer one."""
+        return (self.inner, self.inner_result), (self.outer, self.outer_result)
 
     @property
     def direct_race(self):
@@ -186,28 +175,37 @@ class Standings:
         }
 
     @cached_property
+    def _classifications(self):
+        return {}
+
+    def classification_after(self, order):
+        """scoring's classification after distance `order` (None: the latest with any result).
+
+        Each is computed once per `Standings`: the page, its charts, the head-to-head and the draw
+        all ask for the same ones.
+        """
+        known = self._classifications
+        if order not in known:
+            classification = scoring.classify(
+                self.scoring_distances,
+                list(self.skaters),
+                self.scoring_results,
+                after=order,
+                **self.scoring_options,
+            )
+            known[order] = known[classification.after] = classification
+        return known[order]
+
+    @cached_property
     def classification(self):
-        return scoring.classify(
-            self.scoring_distances,
-            list(self.skaters),
-            self.scoring_results,
-            after=self.requested_after,
-            **self.scoring_options,
-        )
+        return self.classification_after(self.requested_after)
 
     def distance(self, order):
         return self.distances[order - 1]
 
     def ranks_after(self, order):
         """Each classified skater's place after distance `order`."""
-        classification = scoring.classify(
-            self.scoring_distances,
-            list(self.skaters),
-            self.scoring_results,
-            after=order,
-            **self.scoring_options,
-        )
-        return {row.skater: row.rank for row in classification.rows if row.rank is not None}
+        return {row.skater: row.rank for row in self.classification_after(order).rows if row.rank is not None}
 
     @cached_property
     def rows(self):
@@ -232,30 +230,15 @@ class Standings:
 
     def _row(self, row, targets):
         cells = tuple(
-            Cell(
+            _page_view(
+                Cell,
+                cell,
                 distance=self.distance(cell.distance),
-                time=cell.time,
-                status=cell.status,
-                points=cell.points,
-                rank=cell.rank,
                 badges=self.records.badges.get((row.skater, cell.distance), ()),
             )
             for cell in row.cells
         )
-        return Row(
-            skater=self.skaters[row.skater],
-            rank=row.rank,
-            classified=row.classified,
-            status=row.status,
-            points=row.points,
-            behind_leader=row.behind_leader,
-            behind_leader_seconds=row.behind_leader_seconds,
-            behind_previous=row.behind_previous,
-            change=row.change,
-            cells=cells,
-            qualification=row.qualification,
-            **self._chase(row, targets),
-        )
+        return _page_view(Row, row, skater=self.skaters[row.skater], cells=cells, **self._chase(row, targets))
 
     @property
     def in_progress(self):
@@ -279,18 +262,33 @@ class Standings:
     def skated_distances(self):
         return self.distances[: self.after or 0]
 
+    @property
+    def is_official(self):
+        """The classification is official when every distance it is made of has official results."""
+        skated = self.skated_distances
+        return bool(skated) and all(d.official for d in skated)
+
+    @property
+    def current_distance(self):
+        """The distance on the ice, else the next one, else the last one skated (None before any)."""
+        if self.after and self.in_progress:
+            return self.after_distance
+        return self.next_distance or self.after_distance
+
+    @cached_property
+    def days(self):
+        """The days of the championship's distances, in order, each once."""
+        return sorted({d.date for d in self.distances if d.date})
+
     def placings(self, order):
         """A distance's results, ranked, with badges and splits."""
         distance = self.distance(order)
         by_skater = {r.skater_id: r for r in self._results if r.distance_id == distance.pk}
         return [
-            Placing(
+            _page_view(
+                Placing,
+                p,
                 skater=self.skaters[p.skater],
-                time=p.time,
-                status=p.status,
-                points=p.points,
-                rank=p.rank,
-                behind_winner=p.behind_winner,
                 badges=self.records.badges.get((p.skater, order), ()),
                 splits=by_skater[p.skater].splits,
             )
@@ -326,45 +324,3 @@ class Standings:
                 )
             )
         return result
-
-    def as_json(self):
-        """`standings.json` (CONTRACT.md)."""
-        next_distance = self.next_distance
-        return {
-            "championship": {
-                "slug": self.championship.slug,
-                "name": self.championship.name,
-                "kind": self.championship.kind,
-                "distances": [{"order": d.order, "meters": d.meters} for d in self.distances],
-            },
-            "after_distance": self.after,
-            "next_distance": (
-                {"order": next_distance.order, "meters": next_distance.meters} if next_distance else None
-            ),
-            "revision": self.championship.revision,
-            "rows": [
-                {
-                    "rank": row.rank,
-                    "skater": {"id": row.skater.pk, "name": row.skater.name, "country": row.skater.country},
-                    "classified": row.classified,
-                    "status": row.status,
-                    "points": points_text(row.points),
-                    "behind_leader": points_text(row.behind_leader),
-                    "behind_leader_seconds": seconds_text(row.behind_leader_seconds),
-                    "behind_previous": points_text(row.behind_previous),
-                    "change": row.change,
-                    "distances": [
-                        {
-                            "order": cell.distance.order,
-                            "time": time_text(cell.time),
-                            "points": points_text(cell.points),
-                            "rank": cell.rank,
-                            "status": cell.status,
-                            "badges": list(cell.badges),
-                        }
-                        for cell in row.cells
-                    ],
-                }
-                for row in self.rows
-            ],
-        }

@@ -77,8 +77,8 @@ def parse_time(text: str, decimals: int = 2) -> Decimal:
 def format_time(seconds: Decimal, decimal_mark: str = ".") -> str:
     """Write seconds as "37.07" below one minute and "1:13.32" from one minute.
 
-    decimal_mark="," gives the Dutch "37,07" and "1:13,32" (the colon stays: unlike the Dutch
-    "1.13,32" it cannot be misread). Timing truncates to hundredths, and so does this.
+    decimal_mark="," gives "37,07" and "1:13,32"; the pages write Dutch times as "1.13,32"
+    (display.time_text). Timing truncates to hundredths, and so does this.
     """
     hundredths = int(seconds.quantize(HUNDREDTH, rounding=ROUND_DOWN) * 100)
     minutes, hundredths = divmod(hundredths, 6000)

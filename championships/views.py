@@ -1,14 +1,14 @@
-import csv
-
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
-from .display import points_text, seconds_text, time_text
+from . import exports
 from .head_to_head import HeadToHead
-from .models import Championship, Start
+from .models import Championship
 from .standings import Standings
 
 
+@require_safe
 def championship_list(request):
     return render(
         request,
@@ -54,6 +54,7 @@ def _page(request, template, fragment, context):
     return render(request, f"{template}#{fragment}" if request.htmx else template, context)
 
 
+@require_safe
 def standings(request, slug):
     if request.GET.get("tv"):
         return tv(request, slug)
@@ -66,6 +67,7 @@ def standings(request, slug):
     )
 
 
+@require_safe
 def tv(request, slug):
     """For a screen or projector: large type, no controls, the classification and the distance on
     the ice in turn (static/sprintboard.js), live through the same fragments as the other pages."""
@@ -76,12 +78,16 @@ def tv(request, slug):
     )
 
 
+@require_safe
 def standings_json(request, slug):
-    response = JsonResponse(_standings(request, slug).as_json(), json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        exports.standings_json(_standings(request, slug)), json_dumps_params={"ensure_ascii": False}
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
+@require_safe
 def distance(request, slug, order):
     standings = _distance_standings(slug, order)
     return _page(
@@ -92,6 +98,7 @@ def distance(request, slug, order):
     )
 
 
+@require_safe
 def head_to_head(request, slug):
     standings = _championship_standings(slug)
     chosen = [request.GET.get(key, "") for key in ("a", "b")]
@@ -101,119 +108,26 @@ def head_to_head(request, slug):
         request,
         "championships/head_to_head.html",
         "head-to-head",
-        {"standings": standings, "h2h": h2h, "chosen": chosen, "live": True},
+        {"standings": standings, "h2h": h2h, "chosen": chosen, "picks": zip("ab", chosen), "live": True},
     )
 
 
-# --- CSV: the pages' tables for spreadsheets, always in the English number format ---------------
+# --- CSV: the pages' tables for spreadsheets (exports.py) ------------------------------------------
 
 
-def _csv_response(filename):
+def _csv_response(filename, rows):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
+    exports.write_csv(response, rows)
     return response
 
 
-def _blank(value):
-    return "" if value is None else value
-
-
+@require_safe
 def standings_csv(request, slug):
-    """The classification (`?after=N` as the page and the JSON feed), one row per skater."""
-    standings = _standings(request, slug)
-    after = standings.after
-    suffix = f"-after-{after}" if standings.requested_after else ""
-    response = _csv_response(f"{standings.championship.slug}-standings{suffix}.csv")
-    next_distance = standings.next_distance
-    distances = standings.skated_distances
-    writer = csv.writer(response)
-    header = ["rank", "status", "skater", "country"]
-    for d in distances:
-        name = f"{d.meters} m #{d.order}"
-        header += [f"{name} time", f"{name} status", f"{name} rank", f"{name} points", f"{name} badges"]
-    header += ["points", "behind leader"]
-    if next_distance:
-        header.append(f"behind leader s on {next_distance.meters} m")
-    header += ["behind previous", "change", "qualification"]
-    writer.writerow(header)
-    for row in standings.rows:
-        line = [
-            _blank(row.rank),
-            row.status or ("to skate" if row.still_to_skate else ""),
-            row.skater.name,
-            row.skater.country,
-        ]
-        cells = {cell.distance.order: cell for cell in row.cells}
-        for d in distances:
-            cell = cells.get(d.order)
-            if cell is None:
-                line += [""] * 5
-                continue
-            line += [
-                _blank(time_text(cell.time)),
-                cell.status or "",
-                _blank(cell.rank),
-                _blank(points_text(cell.points)),
-                " ".join(cell.badges),
-            ]
-        line += [_blank(points_text(row.points)), _blank(points_text(row.behind_leader))]
-        if next_distance:
-            line.append(_blank(seconds_text(row.behind_leader_seconds)))
-        line += [_blank(points_text(row.behind_previous)), _blank(row.change), row.qualification or ""]
-        writer.writerow(line)
-    return response
+    return _csv_response(*exports.standings_csv(_standings(request, slug)))
 
 
+@require_safe
 def distance_csv(request, slug, order):
-    """A distance's results, then those of its start list without a result yet, with pair and lane."""
-    standings = _distance_standings(slug, order)
-    sheet = standings.sheet(order)
-    response = _csv_response(f"{standings.championship.slug}-distance-{order}-{sheet.distance.meters}m.csv")
-    lanes = {}
-    for pair in sheet.pairs:
-        for lane, skater in ((Start.Lane.INNER, pair.inner), (Start.Lane.OUTER, pair.outer)):
-            if skater is not None:
-                lanes[skater.pk] = (pair.number, lane.value)
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "rank",
-            "skater",
-            "country",
-            "time",
-            "status",
-            "behind",
-            "points",
-            "badges",
-            "pair",
-            "lane",
-            "splits",
-        ]
-    )
-    listed = set()
-    for placing in sheet.placings:
-        listed.add(placing.skater.pk)
-        pair, lane = lanes.get(placing.skater.pk, ("", ""))
-        writer.writerow(
-            [
-                _blank(placing.rank),
-                placing.skater.name,
-                placing.skater.country,
-                _blank(time_text(placing.time)),
-                placing.status or "",
-                _blank(seconds_text(placing.behind_winner)),
-                _blank(points_text(placing.points)),
-                " ".join(placing.badges),
-                pair,
-                lane,
-                " ".join(split or "-" for split in placing.splits or ()),
-            ]
-        )
-    for pair in sheet.pairs:
-        for lane, skater in ((Start.Lane.INNER, pair.inner), (Start.Lane.OUTER, pair.outer)):
-            if skater is not None and skater.pk not in listed:
-                writer.writerow(
-                    ["", skater.name, skater.country, "", "", "", "", "", pair.number, lane.value, ""]
-                )
-    return response
+    return _csv_response(*exports.distance_csv(_distance_standings(slug, order), order))

@@ -1,4 +1,4 @@
-"""Sprintboard settings. Everything a deployment changes comes from the environment (CONTRACT.md)."""
+"""Sprintboard settings. Everything a deployment changes comes from the environment (docs/interfaces.md)."""
 
 import os
 from pathlib import Path

@@ -1,17 +1,13 @@
-"""Shared fixtures: the seed championship (World Sprint 2024, women) loaded from data/."""
-
-import copy
-import json
-from pathlib import Path
+"""Shared fixtures: the seed championship (World Sprint 2024, women; tests/support/seed.py) and
+officials. Helpers that are no fixtures are in tests/support/."""
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
 
 from championships.championship_file import load
-
-SEED_FILE = Path(django_settings.BASE_DIR) / "data" / "wk-sprint-2024-women.json"
-SEED_SLUG = "wk-sprint-2024-women"
-_SEED = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+from championships.officials import ensure_official
+from tests.support import seed
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -26,7 +22,7 @@ def _test_client_hosts():
 @pytest.fixture
 def seed_data():
     """A fresh, mutable copy of the seed championship file's content."""
-    return copy.deepcopy(_SEED)
+    return seed.seed_data()
 
 
 @pytest.fixture
@@ -39,3 +35,17 @@ def wk_sprint(db, seed_data):
 def wk_sprint_after_3(db, seed_data):
     """The seed championship as the seed article found it: three distances skated."""
     return load(seed_data, results_until=3)
+
+
+@pytest.fixture
+def official(db):
+    """A member of the officials group (who may enter results and mark them official)."""
+    username, _password = ensure_official()
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def official_client(client, official):
+    """The test client, logged in as an official."""
+    client.force_login(official)
+    return client

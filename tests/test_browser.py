@@ -10,11 +10,9 @@ layer, only a save in the server process reaches its WebSocket consumers.
 Playwright drives Debian's Chromium (`/usr/bin/chromium`); `playwright install` is not needed.
 """
 
-import json
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from unittest import mock
 from urllib.parse import urlsplit
 
@@ -22,7 +20,6 @@ import pytest
 from asgiref.sync import SyncToAsync
 from channels.testing import ChannelsLiveServerTestCase
 from daphne.testing import DaphneProcess
-from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -31,20 +28,10 @@ from django.urls import reverse
 from championships.championship_file import load
 from championships.models import Result, Start
 from championships.officials import ensure_official
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.seed import SEED_SLUG as SLUG
+from tests.support.seed import seed_data
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SLUG = "wk-sprint-2024-women"
-SEED = json.loads((Path(settings.BASE_DIR) / "data" / f"{SLUG}.json").read_text(encoding="utf-8"))
 LIVE_TIMEOUT_MS = 5_000  # "within a few seconds"
 PAGE_TIMEOUT_MS = 15_000
 
@@ -79,7 +66,7 @@ class LiveStandingsInTheBrowserTests(ChannelsLiveServerTestCase):
         # a running loop unless told it is safe (it is: nothing else runs on that loop here).
         self.enterContext(mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}))
 
-        self.championship = load(json.loads(json.dumps(SEED)), results_until=3)
+        self.championship = load(seed_data(), results_until=3)
         self.final_1000 = self.championship.distances.get(order=4)
         self.kok = self.championship.skaters.get(name="Femke Kok")
         self.username, self.password = ensure_official()

@@ -10,17 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+
 DOCS = Path(settings.BASE_DIR) / "docs"
 
 
@@ -31,7 +22,7 @@ def browser(monkeypatch):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -87,4 +78,56 @@ def test_head_to_head_screenshot(live_server, browser, wk_sprint_after_3):
     assert "0.67 s" in page.locator("#head-to-head").inner_text()
     if os.environ.get("SPRINTBOARD_SCREENSHOTS"):
         page.screenshot(path=DOCS / "head-to-head.png", full_page=True)
+    context.close()
+
+
+LONG_NAME = "W" * 5000  # no space to break at
+RLO = "\u202e"  # right-to-left override, never closed
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "viewport, path",
+    [
+        ({"width": 1920, "height": 1080}, "/{slug}/tv/"),
+        ({"width": 1280, "height": 900}, "/{slug}/"),
+        ({"width": 375, "height": 740}, "/{slug}/"),
+        ({"width": 1280, "height": 900}, "/{slug}/distances/3/"),
+        ({"width": 1280, "height": 900}, "/{slug}/h2h/?a={a}&b={b}"),
+        ({"width": 1280, "height": 900}, "/"),
+    ],
+)
+def test_a_5000_character_name_does_not_widen_the_page(
+    live_server, browser, wk_sprint_after_3, viewport, path
+):
+    skaters = wk_sprint_after_3.skaters
+    skaters.filter(name="Femke Kok").update(name=LONG_NAME)
+    type(wk_sprint_after_3).objects.filter(pk=wk_sprint_after_3.pk).update(name="C" * 5000)
+    a, b = skaters.get(name="Miho Takagi").pk, skaters.get(name=LONG_NAME).pk
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-US")
+    page = context.new_page()
+    page.goto(live_server.url + path.format(slug=wk_sprint_after_3.slug, a=a, b=b))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"the page is {width} px wide"
+    names = page.evaluate(
+        "() => [...document.querySelectorAll('bdi.name')].map(n => n.getBoundingClientRect().width)"
+    )
+    assert path == "/" or max(names) < viewport["width"] / 2
+    context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_right_to_left_override_in_a_name_stays_in_the_name(live_server, browser, wk_sprint_after_3):
+    wk_sprint_after_3.skaters.filter(name="Femke Kok").update(name=f"{RLO}Femke Kok")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/{wk_sprint_after_3.slug}/")
+    kok = page.locator("#classification tr[data-skater]").nth(1)
+    name, country = kok.locator("th.skater a"), kok.locator(".country")
+    # The country still follows the name (an override leaking out would put it before), and
+    # the total is still the number it is, not "513.111".
+    assert country.bounding_box()["x"] > name.bounding_box()["x"] + name.bounding_box()["width"] - 1
+    assert kok.locator("td.total").inner_text() == "111.315"
     context.close()

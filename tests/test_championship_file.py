@@ -1,4 +1,4 @@
-"""Championship files (FORMAT.md): what the loader refuses, what it accepts, and the round trip."""
+"""Championship files (docs/championship-file.md): what the loader refuses, what it accepts, and the round trip."""
 
 import copy
 import json
@@ -27,7 +27,7 @@ def pair_index(data, order, number):
     return next(i for i, p in enumerate(data["pairs"]) if p["distance"] == order and p["pair"] == number)
 
 
-# --- rejections: each rule of FORMAT.md, with the JSON path that names the problem --------------
+# --- rejections: each rule of docs/championship-file.md, with the JSON path that names the problem --------------
 
 
 def _drop(key):
@@ -388,7 +388,7 @@ def test_slug_argument_overrides_the_files(wk_sprint, seed_data, client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("how", ["in the file", "as the slug argument"])
 def test_a_slug_that_is_no_url_name_does_not_break_the_site(seed_data, how):
-    """FORMAT.md: the slug is the URL name. One with spaces must be refused or made a URL name;
+    """docs/championship-file.md: the slug is the URL name. One with spaces must be refused or made a URL name;
     stored as given, it breaks the championship list for every visitor."""
     if how == "in the file":
         seed_data["slug"] = "WK Sprint 2024"
@@ -497,7 +497,7 @@ PLACES = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("where", PLACES)
 def test_other_fields_are_carried_along_everywhere(seed_data, where):
-    """FORMAT.md: any other field is carried along; a loaded and dumped file holds the same facts."""
+    """docs/championship-file.md: any other field is carried along; a loaded and dumped file holds the same facts."""
     PLACES[where](seed_data)["remark"] = f"kept on the {where}"
     dumped = dump(load(seed_data))
     assert PLACES[where](dumped).get("remark") == f"kept on the {where}"

@@ -1,4 +1,4 @@
-"""`manage.py load_championship`, `dump_championship` (CONTRACT.md) and `replay`."""
+"""`manage.py load_championship`, `dump_championship` (docs/interfaces.md) and `replay`."""
 
 import json
 import os
@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 
 from championships.championship_file import dump
 from championships.models import Championship, Distance, Record, Result, Skater, Start
+from tests.support.seed import SEED_FILE
 
 SLUG = "wk-sprint-2024-women"
-SEED_FILE = Path(settings.BASE_DIR) / "data" / "wk-sprint-2024-women.json"
 MODELS = (Championship, Distance, Skater, Start, Result, Record)
 
 

@@ -4,24 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from championships.models import Result
-from championships.officials import ensure_official
-
-
-@pytest.fixture
-def official(db):
-    username, _password = ensure_official()
-    return User.objects.get(username=username)
-
-
-@pytest.fixture
-def official_client(client, official):
-    client.force_login(official)
-    return client
 
 
 def final_1000(championship):

@@ -3,14 +3,12 @@
 import copy
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from championships.championship_file import ChampionshipFileError, load
 from championships.models import Championship, Result, Skater
-from championships.officials import ensure_official
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -94,13 +92,6 @@ def test_huge_and_deeply_nested_files_are_refused_cleanly(seed_data):
     assert any(p.startswith("$.venue") for p in refused.value.problems)
     assert any(p.startswith("$.results[40].time") for p in refused.value.problems)
     assert not Championship.objects.filter(slug="huge").exists()
-
-
-@pytest.fixture
-def official_client(client, db):
-    username, _ = ensure_official()
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 @pytest.mark.django_db

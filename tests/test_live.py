@@ -1,4 +1,4 @@
-"""The live feed at /ws/<slug>/ (CONTRACT.md, WebSocket), tested against the whole ASGI application.
+"""The live feed at /ws/<slug>/ (docs/interfaces.md, WebSocket), tested against the whole ASGI application.
 
 `sprintboard.asgi.application` includes the origin validator and the URL router, so these tests
 see what a browser sees: the state on connect, one frame per committed change, nothing in reply
@@ -10,18 +10,15 @@ leads on 110.980 and Kok is 2nd on 111.315; Kok's final 1000 m of 1:13.57 (36.78
 148.100.
 """
 
-import json
 import logging
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
@@ -30,11 +27,12 @@ from championships.championship_file import load
 from championships.forms import result_form
 from championships.models import Championship, Result
 from sprintboard.asgi import application
+from tests.support.pages import classification, classification_row, total
+from tests.support.seed import seed_data
 
 SLUG = "wk-sprint-2024-women"
 PATH = f"/ws/{SLUG}/"
 ORIGIN = [(b"origin", b"http://127.0.0.1")]
-SEED = json.loads((Path(settings.BASE_DIR) / "data" / f"{SLUG}.json").read_text(encoding="utf-8"))
 TIMEOUT = 5  # seconds for a frame that must come (rendering the whole championship takes a moment)
 QUIET = 0.5  # seconds of silence that count as "nothing was sent"
 
@@ -60,7 +58,7 @@ def _fresh_live_state():
 @pytest.fixture
 def championship(transactional_db):
     """The seed as it stood before the final 1000 m (results of distances 1-3 only), committed."""
-    return load(json.loads(json.dumps(SEED)), results_until=3)
+    return load(seed_data(), results_until=3)
 
 
 @pytest.fixture
@@ -86,27 +84,6 @@ def save_result(distance, skater, time):
     form = result_form(distance, skater, time=time)
     assert form.is_valid(), form.errors
     return form.save()
-
-
-def classification(html):
-    """The classification fragment of a frame: `<section id="classification" ...>...</section>`."""
-    match = re.search(r'<section id="classification"[^>]*>.*?</section>', html, re.S)
-    assert match, f"no classification fragment in the frame: {html[:300]!r}"
-    return match.group(0)
-
-
-def classification_row(html, skater):
-    """The skater's row in the frame's classification table."""
-    match = re.search(rf'<tr[^>]*data-skater="{skater.pk}"[^>]*>.*?</tr>', classification(html), re.S)
-    assert match, f"no classification row for {skater.name}"
-    return match.group(0)
-
-
-def total(html, skater):
-    """The points total shown in the skater's classification row."""
-    match = re.search(r'<td class="num total">\s*([^<]*?)\s*</td>', classification_row(html, skater))
-    assert match, f"no total in {skater.name}'s row"
-    return match.group(1)
 
 
 async def connected(path=PATH, headers=ORIGIN):

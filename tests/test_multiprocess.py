@@ -1,17 +1,16 @@
-"""Several processes sharing one live feed through Redis (CONTRACT.md: REDIS_URL).
+"""Several processes sharing one live feed through Redis (docs/interfaces.md: REDIS_URL).
 
 Real processes only, as in production: redis-server, daphne serving `sprintboard.asgi:application`,
 and `manage.py enter_result` as a separate process, all on 127.0.0.1 with ports chosen at run
 time, a temporary SQLite file and a throwaway Redis (no persistence). A `websockets` client is the
 spectator. It stays idle longer than redis-py's default 5 s `socket_timeout`, which would silently
-drop the server's subscription (STACK.md): the settings must lift it.
+drop the server's subscription (redis-py 8 with channels-redis 4.3): the settings must lift it.
 
 No pytest-django database is used; everything goes through subprocesses.
 """
 
 import asyncio
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -24,6 +23,7 @@ import websockets
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
 from championships.live import group_name
+from tests.support.pages import classification_row
 
 REDIS_SERVER = "/usr/bin/redis-server"
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -91,12 +91,7 @@ def manage(env, *args, timeout=60):
 
 def kok_row(html):
     """Femke Kok's row in a frame's classification."""
-    section = re.search(r'<section id="classification"[^>]*>.*?</section>', html, re.S)
-    assert section, f"no classification fragment in the frame: {html[:300]!r}"
-    for row in re.findall(r"<tr[^>]*data-skater=\"\d+\"[^>]*>.*?</tr>", section.group(0), re.S):
-        if "Femke Kok" in row:
-            return row
-    raise AssertionError("no row for Femke Kok in the classification")
+    return classification_row(html, "Femke Kok")
 
 
 class RedisServer:

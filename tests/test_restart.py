@@ -7,7 +7,7 @@ processes, and Chromium (Playwright) showing the standings page live.
 While daphne is down (stopped with SIGTERM, or killed with SIGKILL as in a crash), the page must
 say it is reconnecting, and a result entered meanwhile (`manage.py enter_result`) is saved but
 reaches no browser. When daphne is back on the same port, hx-ws reconnects on its own (with its
-back-off) and the server sends the current state on connect (CONTRACT.md, WebSocket): the page
+back-off) and the server sends the current state on connect (docs/interfaces.md, WebSocket): the page
 shows the result entered during the outage and is live again, without a reload.
 """
 
@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.test_multiprocess import BASE_DIR, SLUG, environment, free_port, manage, read, stop, wait_for_port
 
 PAGE_TIMEOUT_MS = 10_000
@@ -28,7 +28,7 @@ PAGE_TIMEOUT_MS = 10_000
 def reconnect_timeout_ms(outage):
     """How long a page may take to be live again once daphne is back after `outage` seconds.
 
-    hx-ws retries after 0.5 s, then doubling (up to 60 s), each delay +-30 % at random: the wait
+    hx-ws retries after 0.5 s, then doubling (the pages cap it at 10 s), each delay +-30 % at random: the wait
     for the retry after the one that just missed the server is at most about 1.9 times the time
     since the connection dropped. Plus a margin for connecting and swapping the state in.
     """

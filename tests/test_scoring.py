@@ -1,8 +1,6 @@
-import json
 import math
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -28,6 +26,7 @@ from championships.scoring import (
     time_to_tie,
 )
 from championships.times import parse_time
+from tests.support.seed import seed_data
 
 D = Decimal
 SPRINT = (Distance(1, 500), Distance(2, 1000), Distance(3, 500), Distance(4, 1000))
@@ -599,7 +598,7 @@ def test_mens_allround_deficit_in_seconds_on_the_10000m():
     ]
 
 
-# A cut before the last distance of a sprint (RULES.md: none by default)
+# A cut before the last distance of a sprint (docs/rules.md: none by default)
 
 
 def test_a_sprint_has_no_cut_by_default():
@@ -657,8 +656,7 @@ def test_a_cut_of_eight_in_the_world_sprint_2024():
 # Pairs and lanes
 
 
-SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "wk-sprint-2024-women.json"
-SEED = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+SEED = seed_data()
 
 
 def seed_lanes(distance):

@@ -44,9 +44,26 @@ def test_staff_without_the_officials_group_cannot_enter_times(client, wk_sprint_
     assert not Result.objects.filter(distance=distance).exists()
 
 
-def test_public_pages_do_not_accept_writes(client, wk_sprint_after_3):
-    for url in (f"/{wk_sprint_after_3.slug}/", f"/{wk_sprint_after_3.slug}/standings.json"):
-        client.post(url, {"time": "1:00.00"})
+PUBLIC_PAGES = [
+    "/",
+    "/{slug}/",
+    "/{slug}/?tv=1",
+    "/{slug}/tv/",
+    "/{slug}/standings.json",
+    "/{slug}/standings.csv",
+    "/{slug}/distances/4/",
+    "/{slug}/distances/4/results.csv",
+    "/{slug}/h2h/?a=1&b=2",
+]
+
+
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_public_pages_do_not_accept_writes(client, wk_sprint_after_3, page, method):
+    url = page.format(slug=wk_sprint_after_3.slug)
+    response = getattr(client, method)(url, {"time": "1:00.00"})
+    assert response.status_code == 405, url
+    assert response["Allow"] == "GET, HEAD"
     assert Result.objects.count() == 30
 
 

@@ -1,12 +1,13 @@
-"""Template filters writing points, seconds and times in the page's language (37.07 / 37,07,
-1:13.32 / 1.13,32), and what the pages derive from a `Standings`: provisional or official, the
-distance on the ice, the days, and the charts' coordinates."""
+"""Template filters writing times in the page's language (1:13.32 / 1.13,32), the record badges,
+the places gained, and the classification's charts. Points and seconds are Django's own
+`floatformat` (3 and 2 decimals, with the page language's decimal mark)."""
 
 import threading
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.html import format_html_join
+from django.utils import formats
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -18,17 +19,7 @@ register = template.Library()
 
 
 def _mark():
-    return "," if (get_language() or "en").startswith("nl") else "."
-
-
-@register.filter
-def points(value):
-    return display.points_text(value, _mark()) or ""
-
-
-@register.filter
-def seconds(value):
-    return display.seconds_text(value, _mark()) or ""
+    return formats.get_format("DECIMAL_SEPARATOR")
 
 
 @register.filter
@@ -57,29 +48,6 @@ def change_arrow(change):
     if change < 0:
         return f"▼{-change}"
     return "="
-
-
-@register.filter
-def is_official(standings):
-    """The classification is official when every distance it is made of has official results."""
-    skated = standings.skated_distances
-    return bool(skated) and all(d.official for d in skated)
-
-
-@register.filter
-def current_distance(standings):
-    """The order of the distance on the ice, else the next one, else the last one skated."""
-    if standings.after and standings.in_progress:
-        return standings.after
-    if standings.next_distance is not None:
-        return standings.next_distance.order
-    return standings.after or ""
-
-
-@register.filter
-def championship_days(standings):
-    """The days of the championship's distances, in order, each once."""
-    return sorted({d.date for d in standings.distances if d.date})
 
 
 @register.simple_tag
@@ -124,3 +92,17 @@ def badges(labels):
         '<span class="badge badge-{}" title="{}">{}</span>',
         ((slugify(label.replace("=", "eq-")), BADGE_TITLES.get(label, ""), label) for label in labels),
     )
+
+
+@register.filter
+def isolated(name):
+    """A name between Unicode isolates (FSI … PDI), where no <bdi> can go (SVG text, <option>):
+    a right-to-left mark or override in it cannot reorder the text around it."""
+    return f"\u2068{name}\u2069"
+
+
+@register.filter
+def bdi(name):
+    """A name as HTML: its text direction its own, so that a right-to-left mark or override in it
+    cannot reorder the row around it; long names wrap or are cut (the CSS of `.name`)."""
+    return format_html('<bdi class="name">{}</bdi>', name)
