@@ -12,7 +12,7 @@ from django.core.validators import slug_re
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import live, scoring
+from . import scoring
 from .models import Championship, Distance, Record, Result, Skater, Start, Venue
 from .times import TimeFormatError, format_time, parse_time
 
@@ -422,7 +422,6 @@ def load(data, slug=None, replace=False, results_until=None):
             Record(championship=championship, kind=kind, meters=meters, time=time, holder=holder, extra=extra)
             for kind, meters, time, holder, extra in checked.records
         )
-        live.championship_changed(championship.pk)
     return championship
 
 

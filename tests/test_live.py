@@ -277,7 +277,7 @@ async def test_a_failed_broadcast_never_fails_the_save(final_1000, kok, monkeypa
         revision_before = (await database_sync_to_async(Championship.objects.get)(slug=SLUG)).revision
         with monkeypatch.context() as patched:
             patched.setattr(layer, "group_send", broken_group_send)
-            with caplog.at_level(logging.ERROR, logger="championships.live"):
+            with caplog.at_level(logging.ERROR, logger="championships.live.changes"):
                 result = await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.57"))
 
         assert calls and all(SLUG in group for group in calls), "the broadcast was not attempted"
@@ -288,7 +288,7 @@ async def test_a_failed_broadcast_never_fails_the_save(final_1000, kok, monkeypa
         assert championship.revision > revision_before
         # ... the failure is logged with its traceback ...
         failures = [
-            r for r in caplog.records if r.name == "championships.live" and r.levelno >= logging.ERROR
+            r for r in caplog.records if r.name == "championships.live.changes" and r.levelno >= logging.ERROR
         ]
         assert failures, "the failed broadcast was not logged"
         assert failures[0].exc_info and isinstance(failures[0].exc_info[1], ConnectionError)

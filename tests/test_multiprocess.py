@@ -23,7 +23,7 @@ import pytest
 import websockets
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
-from championships.live import group_name
+from championships.live.rendering import group_name
 
 REDIS_SERVER = "/usr/bin/redis-server"
 BASE_DIR = Path(__file__).resolve().parent.parent

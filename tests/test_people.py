@@ -19,8 +19,9 @@ from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.urls import reverse
 
-from championships import charts, live
+from championships import charts
 from championships.display import points_text, seconds_text, time_text
+from championships.live import changes as live
 from championships.models import Championship, Distance
 from championships.officials import ensure_official
 from championships.standings import Standings
