@@ -10,6 +10,7 @@ No pytest-django database is used; everything goes through subprocesses.
 """
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -178,11 +179,11 @@ def env(tmp_path, redis_port):
     return variables
 
 
-@pytest.fixture
-def daphne_port(env, tmp_path):
-    """daphne serving the demo championship (the seed with the final 1000 m held back)."""
+@contextlib.contextmanager
+def daphne(env, log):
+    """daphne serving `sprintboard.asgi:application` on a free port (yields the port), with the
+    demo championship (the seed with the final 1000 m held back) loaded."""
     port = free_port()
-    log = tmp_path / "daphne.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
             [
@@ -209,6 +210,12 @@ def daphne_port(env, tmp_path):
     finally:
         stop(process, "daphne")
         print(f"--- daphne log ---\n{read(log)}")  # shown by pytest only when the test failed
+
+
+@pytest.fixture
+def daphne_port(env, tmp_path):
+    with daphne(env, tmp_path / "daphne.log") as port:
+        yield port
 
 
 @pytest.fixture
@@ -315,6 +322,82 @@ def test_saves_stand_while_redis_is_down_and_pushes_resume_when_it_is_back(env, 
                     assert time.monotonic() < deadline, "pushes did not resume after Redis came back"
 
     asyncio.run(spectate())
+
+
+OUTAGE_SECONDS = 7
+REMINDER_SECONDS = 2  # tests/live_outage_settings.py
+
+
+@pytest.mark.slow
+def test_a_page_that_stayed_open_through_a_redis_outage_gets_the_state_and_the_log_stays_short(
+    env, redis_server, tmp_path
+):
+    """A result saved while Redis is down reaches the page that stayed open once Redis is back,
+    without another save; daphne says once that Redis went, reminds every few seconds, says once
+    that it is back, and logs no traceback."""
+    log = tmp_path / "daphne.log"
+    with daphne({**env, "DJANGO_SETTINGS_MODULE": "tests.live_outage_settings"}, log) as port:
+
+        async def spectate():
+            url, origin = f"ws://127.0.0.1:{port}/ws/{SLUG}/", f"http://127.0.0.1:{port}"
+            async with websockets.connect(url, origin=origin, open_timeout=10) as client:
+                assert "111.315" in kok_row(await asyncio.wait_for(client.recv(), timeout=10))
+                redis_server.stop()
+                down = time.monotonic()
+                saved = await asyncio.to_thread(
+                    manage,
+                    env,
+                    "enter_result",
+                    SLUG,
+                    "--distance",
+                    "4",
+                    "--skater",
+                    "Femke Kok",
+                    "--time",
+                    "1:13.57",
+                )
+                assert "the save stands" in saved.stderr
+                await asyncio.sleep(OUTAGE_SECONDS - (time.monotonic() - down))
+                redis_server.start()
+                frame = await frame_with(client, "148.100", timeout=15)
+                return frame, time.monotonic() - down
+
+        frame, outage = asyncio.run(spectate())
+        assert "148.100" in kok_row(frame)
+        text = read(log)
+    # Each record once (the championships logger's own handler and daphne's root handler may
+    # both print it: the same text, with or without a time stamp).
+    events = {re.sub(r"^\d{4}-\d\d-\d\d [\d:,]+ +[A-Z]+ +", "", line) for line in text.splitlines()}
+    assert sum("lost Redis at" in event for event in events) == 1, text
+    assert sum("is back after" in event for event in events) == 1, text
+    reminders = sum("still unreachable" in event for event in events)
+    assert OUTAGE_SECONDS // REMINDER_SECONDS - 1 <= reminders <= outage // REMINDER_SECONDS + 1, text
+    assert "Traceback" not in text and "Unexpected exception" not in text, text
+    # Besides: daphne's 4 start-up lines and the page's 3 connection lines, nothing per second.
+    assert len(events - {""}) <= reminders + 2 + 4 + 3, text
+
+
+@pytest.mark.slow
+def test_odd_websocket_paths_are_refused_without_a_traceback(feed, tmp_path):
+    url, origin = feed
+    base = url.split("/ws/")[0]
+
+    async def knock(path):
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            async with websockets.connect(f"{base}{path}", origin=origin, open_timeout=10):
+                pass
+        return refused.value.response.status_code
+
+    for path in [
+        "/ws/../",
+        "/ws/x%00y/",
+        "/ws/%ff/",
+        "/ws/",
+        "/ws/no-such-championship/",
+        "/ws/" + "x" * 100 + "/",
+    ]:
+        assert asyncio.run(knock(path)) == 403, path  # daphne's answer to a close before accept
+    assert "Traceback" not in read(tmp_path / "daphne.log")
 
 
 @pytest.mark.slow
