@@ -76,7 +76,13 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
         language = page_language(query.get("lang", [""])[0])
         # Join before reading the state: an update racing the connect is then sent after it.
         self.pending = []
-        self.feed = await Feed.join(group_name(slug, language), self, alias=self.feed_layer_alias)
+        try:
+            self.feed = await Feed.join(group_name(slug, language), self, alias=self.feed_layer_alias)
+        except Exception:
+            # The channel layer is unreachable (layers.py logs an outage once, not per page):
+            # refused, the page tries again, and once it is back gets the state.
+            await self.close(code=1011)
+            return
         self.group = self.feed.group  # one string for every consumer of the feed
         if self.feed.state is None:
             read = database_sync_to_async(functools.partial(current_fragments, slug, language))

@@ -97,6 +97,25 @@ class _Shard(RedisSingleShardConnection):
                 self._down(error)
                 await asyncio.sleep(1)
 
+    async def subscribe(self, channel):
+        try:
+            await super().subscribe(channel)
+        except Exception as error:
+            self._down(error)
+            # Not subscribed: forget it, or frames of a later subscription would pile up for it.
+            self.channel_layer.channels.pop(channel, None)
+            self.channel_layer.groups.pop(channel, None)
+            raise
+
+    async def unsubscribe(self, channel):
+        """Never fails: a page leaving during an outage has nothing to undo but our own record
+        (its feed stopping would otherwise log a traceback per page)."""
+        try:
+            await super().unsubscribe(channel)
+        except Exception as error:
+            self._down(error)
+            self._subscribed_to.discard(channel)
+
     @property
     def address(self):
         return self.host.get("address", self.host) if isinstance(self.host, dict) else self.host
