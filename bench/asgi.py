@@ -10,7 +10,7 @@ for every process on the machine):
 BENCH_TRACE=1 adds `sent:<lang>` (group_send returned), `fwd<n>` (every 1000th frame handed to a
 consumer) and `http-answer` (the save's HTTP response starts); bench/run.py prints them per save.
 
-BENCH_VARIANT selects the live feed: `app` (default: championships.consumers and live as they are
+BENCH_VARIANT selects the live feed: `app` (default: championships.live as it is
 now), `stock` (as first shipped, on stock Channels: a channel per browser, a thread hop before
 every handler, the stock in-process layer, every language rendered and sent in turn) or
 `stock-nohop` (the same without the hop), so that the known costs can be measured one by one.
@@ -28,7 +28,8 @@ from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.urls import path
 
-from championships import consumers, live
+from championships.live import changes as live
+from championships.live import consumer as consumers
 from championships.models import Result
 from sprintboard.asgi import application as app_application
 

@@ -572,7 +572,7 @@ def median_of(samples, key):
 def current_frame():
     from django.core.cache import cache
 
-    from championships import live
+    from championships.live import rendering as live
 
     cache.clear()
     return live.current_fragments(SLUG)
@@ -641,9 +641,9 @@ def run_render(fields, repeats, log):
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from championships import live
     from championships.championship_file import load
     from championships.forms import result_form
+    from championships.live import changes as live
     from championships.models import Start
     from championships.standings import Standings
 

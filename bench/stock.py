@@ -13,7 +13,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
-from championships import live
+from championships.live import changes
+from championships.live import rendering as live
 from championships.models import Championship
 
 
@@ -70,4 +71,4 @@ def broadcast(championship_id):
             )
         _last_broadcast[championship_id] = championship.revision
     except Exception:
-        live.logger.exception("live update of championship %s failed; the save stands", championship_id)
+        changes.logger.exception("live update of championship %s failed; the save stands", championship_id)

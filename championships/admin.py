@@ -6,7 +6,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from . import live
 from .display import result_text
 from .draw import DrawError, propose_start_list
 from .forms import PairEntryForm, ResultForm
@@ -43,11 +42,6 @@ class ChampionshipAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DistanceInline, RecordInline]
     view_on_site = True
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change:  # settings and records change what every page shows
-            live.championship_changed(form.instance.pk)
 
 
 @admin.register(Venue)
@@ -86,22 +80,16 @@ class DistanceAdmin(admin.ModelAdmin):
         """Set `official` on the chosen distances and push the change to every open page."""
         with transaction.atomic():
             changed = list(queryset.exclude(official=official).select_related("championship"))
-            Distance.objects.filter(pk__in=[d.pk for d in changed]).update(official=official)
             for distance in changed:
+                distance.official = official
+                distance.save(update_fields=["official"])  # saved, not updated: it goes live
                 self.log_change(request, distance, [{"changed": {"fields": ["official"]}}])
-            for championship_id in sorted({d.championship_id for d in changed}):
-                live.championship_changed(championship_id)
         word = "official" if official else "provisional"
         if changed:
             names = ", ".join(f"{d.championship}: {d}" for d in changed)
             self.message_user(request, f"Marked {word}: {names}.", messages.SUCCESS)
         else:
             self.message_user(request, f"The chosen distances were already {word}.", messages.INFO)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "official" in form.changed_data:
-            live.championship_changed(obj.championship_id)
 
     @admin.action(description="Propose the start list from the classification", permissions=["draw"])
     def propose_start_list(self, request, queryset):

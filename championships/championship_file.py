@@ -12,7 +12,7 @@ from django.core.validators import slug_re
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import live, scoring
+from . import scoring
 from .models import METERS, Championship, Distance, Record, Result, Skater, Start, Venue
 from .scoring import official_time
 from .times import TimeFormatError, format_time, parse_time
@@ -465,7 +465,6 @@ def load(data, slug=None, replace=False, results_until=None):
             )
             for kind, meters, time, holder, country, extra in checked.records
         )
-        live.championship_changed(championship.pk)
     return championship
 
 

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from . import live, scoring
+from . import scoring
 from .models import Start
 from .standings import Standings
 
@@ -34,12 +34,10 @@ def propose_start_list(distance):
             Start.objects.filter(distance=earlier[-1], skater__in=skating).values_list("skater_id", "lane")
         )
     pairs = scoring.propose_pairs(skating, previous_lanes)
-    with transaction.atomic():
-        starts = Start.objects.bulk_create(
-            Start(distance=distance, pair=number, lane=lane, skater_id=skater)
+    with transaction.atomic():  # one by one, so that the start list goes live (live/changes.py)
+        return [
+            Start.objects.create(distance=distance, pair=number, lane=lane, skater_id=skater)
             for number, inner, outer in pairs
             for lane, skater in ((Start.Lane.INNER, inner), (Start.Lane.OUTER, outer))
             if skater is not None
-        )
-        live.championship_changed(distance.championship_id, distance.order)
-    return starts
+        ]

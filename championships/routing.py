@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from .consumers import ChampionshipConsumer
+from .live.consumer import ChampionshipConsumer, NoSuchFeed
 
 websocket_urlpatterns = [
     path("ws/<slug:slug>/", ChampionshipConsumer.as_asgi()),
+    re_path(r"", NoSuchFeed.as_asgi()),
 ]

@@ -99,7 +99,7 @@ if REDIS_URL:
         "default": {
             # channels-redis' pub/sub layer that also tells which groups are followed (a page
             # language nobody reads is not rendered on save).
-            "BACKEND": "championships.layers.RedisPubSubChannelLayer",
+            "BACKEND": "championships.live.layers.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 10_000}],
             },

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from championships import charts, live
+from championships import charts
+from championships.live import rendering as live
 from championships.models import Result, Skater
 from championships.standings import Standings
 from tests.support.pages import classification, text

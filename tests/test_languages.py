@@ -16,8 +16,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from championships import live
 from championships.display import points_text, seconds_text, time_text
+from championships.live import changes as live
 from tests.support.listener import Listener
 from tests.support.pages import classification_row, text
 from tests.support.seed import SEED_SLUG as SLUG

@@ -10,6 +10,7 @@ leads on 110.980 and Kok is 2nd on 111.315; Kok's final 1000 m of 1:13.57 (36.78
 148.100.
 """
 
+import json
 import logging
 import re
 from decimal import Decimal
@@ -254,7 +255,7 @@ async def test_a_failed_broadcast_never_fails_the_save(final_1000, kok, monkeypa
         revision_before = (await database_sync_to_async(Championship.objects.get)(slug=SLUG)).revision
         with monkeypatch.context() as patched:
             patched.setattr(layer, "group_send", broken_group_send)
-            with caplog.at_level(logging.ERROR, logger="championships.live"):
+            with caplog.at_level(logging.ERROR, logger="championships.live.changes"):
                 result = await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.57"))
 
         assert calls and all(SLUG in group for group in calls), "the broadcast was not attempted"
@@ -265,7 +266,7 @@ async def test_a_failed_broadcast_never_fails_the_save(final_1000, kok, monkeypa
         assert championship.revision > revision_before
         # ... the failure is logged with its traceback ...
         failures = [
-            r for r in caplog.records if r.name == "championships.live" and r.levelno >= logging.ERROR
+            r for r in caplog.records if r.name == "championships.live.changes" and r.levelno >= logging.ERROR
         ]
         assert failures, "the failed broadcast was not logged"
         assert failures[0].exc_info and isinstance(failures[0].exc_info[1], ConnectionError)
@@ -343,3 +344,220 @@ async def test_a_storm_of_connects_all_end_on_the_latest_state(final_1000, kok):
     finally:
         for communicator in communicators:
             await communicator.disconnect()
+
+
+# --- every change of what the pages show goes live (CONTRACT.md: revision) -------------------
+
+
+def revision():
+    return Championship.objects.get(slug=SLUG).revision
+
+
+async def goes_live(change, *args, **kwargs):
+    """Make a change (in a thread, as a request or command would) while a page is open: the
+    revision rises, the open page gets exactly one frame, and a page connecting afterwards gets
+    what that frame shows. Returns the frame and the state of the later connection."""
+    communicator, _ = await connected()
+    try:
+        before = await database_sync_to_async(revision)()
+        await database_sync_to_async(change)(*args, **kwargs)
+        assert await database_sync_to_async(revision)() > before
+        frame = await communicator.receive_from(timeout=TIMEOUT)
+        assert await communicator.receive_nothing(timeout=QUIET), "more than one frame for one commit"
+    finally:
+        await communicator.disconnect()
+    return frame, await state_on_connect()
+
+
+def section(html, element_id):
+    match = re.search(rf'<section id="{element_id}"[^>]*>.*?</section>', html, re.S)
+    assert match, f"no {element_id} fragment in the frame"
+    return match.group(0)
+
+
+@pytest.fixture
+def admin_client(transactional_db):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.create_superuser("referee", password="unused-here"))
+    return client
+
+
+async def test_a_renamed_skater_goes_live(kok):
+    def rename():
+        kok.name = "Femke de Kok"
+        kok.save()
+
+    frame, later = await goes_live(rename)
+    for html in (frame, later):
+        assert "Femke de Kok" in classification_row(html, kok)
+        assert "Femke Kok" not in html
+
+
+async def test_a_skater_deleted_with_her_results_goes_live_and_never_comes_back(kok, takagi, admin_client):
+    def delete_in_the_admin():
+        response = admin_client.post(f"/admin/championships/skater/{kok.pk}/delete/", {"post": "yes"})
+        assert response.status_code == 302
+        assert not Result.objects.filter(skater_id=kok.pk).exists()
+
+    frame, later = await goes_live(delete_in_the_admin)
+    for html in (frame, later):
+        assert f'data-skater="{kok.pk}"' not in html and "Femke Kok" not in html
+        assert total(html, takagi) == "110.980"
+
+
+async def test_final_places_go_live(championship):
+    def set_final_places():
+        championship.final_places = 8
+        championship.save()
+
+    frame, later = await goes_live(set_final_places)
+    for html in (frame, later):
+        assert "The best 8 skate the last distance (Q)" in classification(html)
+
+
+async def test_a_distances_metres_go_live(final_1000):
+    def make_it_a_500():
+        final_1000.meters = 500
+        final_1000.save()
+
+    frame, later = await goes_live(make_it_a_500)
+    for html in (frame, later):
+        assert re.search(r"<h2>500 m\s*<small>distance 4", section(html, "distance-4"))
+
+
+async def test_an_added_record_goes_live(championship):
+    """A track record of 36.00 on the 500 m, faster than anything skated: no 500 m is a TR now."""
+    from championships.models import Record
+
+    state = await state_on_connect()
+    assert '<span class="badge badge-tr"' in section(state, "distance-1")  # Kok's 37.07 beat 37.12
+    assert '<span class="badge badge-eq-tr"' in section(state, "distance-3")  # and equalled it
+    frame, later = await goes_live(
+        Record.objects.create, championship=championship, kind="TR", meters=500, time=Decimal("36.00")
+    )
+    for html in (frame, later):
+        assert "badge-tr" not in section(html, "distance-1") + section(html, "distance-3")
+
+
+async def test_marked_official_in_the_admin_goes_live(championship, admin_client):
+    distance = await database_sync_to_async(championship.distances.get)(order=3)
+    assert "result-status-provisional" in section(await state_on_connect(), "distance-3")
+
+    def mark_official():
+        response = admin_client.post(
+            "/admin/championships/distance/", {"action": "mark_official", "_selected_action": [distance.pk]}
+        )
+        assert response.status_code == 302
+
+    frame, later = await goes_live(mark_official)
+    for html in (frame, later):
+        assert "result-status-official" in section(html, "distance-3")
+
+
+async def test_a_start_list_change_goes_live(final_1000):
+    from championships.models import Start
+
+    assert "Ellia Smeding" in section(await state_on_connect(), "distance-4")
+    frame, later = await goes_live(
+        Start.objects.filter(distance=final_1000, skater__name="Ellia Smeding").delete
+    )
+    for html in (frame, later):
+        assert "Ellia Smeding" not in section(html, "distance-4")
+
+
+async def test_a_drawn_start_list_is_one_frame(championship, final_1000):
+    """The draw creates the whole start list in one transaction: one push, with every pair."""
+    from championships.draw import propose_start_list
+
+    await database_sync_to_async(final_1000.starts.all().delete)()
+
+    def draw():
+        return propose_start_list(final_1000)
+
+    frame, later = await goes_live(draw)
+    for html in (frame, later):
+        assert "No start list yet." not in section(html, "distance-4")
+        assert "Femke Kok" in section(html, "distance-4")
+
+
+async def test_several_changes_in_one_transaction_are_one_frame(kok, championship):
+    def rename_and_cut():
+        with transaction.atomic():
+            kok.name = "Femke de Kok"
+            kok.save()
+            championship.final_places = 8
+            championship.save()
+
+    frame, later = await goes_live(rename_and_cut)
+    for html in (frame, later):
+        assert "Femke de Kok" in html and "The best 8 skate" in html
+
+
+async def test_a_venue_change_reaches_every_championship_using_it(seed_data):
+    def rename_the_shared_venue():
+        first = load(seed_data)
+        second = load({**json.loads(json.dumps(seed_data)), "slug": "another-championship"})
+        assert first.venue_id == second.venue_id
+        before = {c.pk: c.revision for c in Championship.objects.all()}
+        first.venue.name = "Thialf, renamed"
+        first.venue.save()
+        return before, {c.pk: c.revision for c in Championship.objects.all()}
+
+    before, after = await database_sync_to_async(rename_the_shared_venue)()
+    assert len(after) == 2 and all(after[pk] > before[pk] for pk in after)
+
+
+async def test_a_championship_saved_from_an_older_form_keeps_raising_its_revision(championship, kok):
+    def save_from_an_older_form():
+        opened = Championship.objects.get(pk=championship.pk)  # a form opened before the save below
+        save_result(championship.distances.get(order=4), kok, Decimal("73.57"))
+        saved = revision()
+        opened.name = "World Sprint, renamed"
+        opened.save()
+        return saved, opened.revision
+
+    saved, now = await database_sync_to_async(save_from_an_older_form)()
+    assert now == await database_sync_to_async(revision)() > saved
+    assert total(await state_on_connect(), kok) == "148.100"  # not the frame of an older revision
+
+
+async def test_a_deleted_championship_is_gone_for_new_pages(championship, caplog):
+    communicator, _ = await connected()
+    try:
+        with caplog.at_level(logging.WARNING):
+            await database_sync_to_async(championship.delete)()
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    finally:
+        await communicator.disconnect()
+    later = WebsocketCommunicator(application, PATH, headers=ORIGIN)
+    assert await later.connect(timeout=TIMEOUT) == (False, 4404)
+    await later.disconnect()
+
+
+# --- paths ------------------------------------------------------------------------------------
+
+
+async def test_a_long_slug_is_live(seed_data, kok):
+    slug = "w" * 50 + "-" + "x" * 49  # 100 characters, as long as the model allows
+    long_one = await database_sync_to_async(load)({**seed_data, "slug": slug}, results_until=3)
+    skater = await database_sync_to_async(long_one.skaters.get)(name="Femke Kok")
+    communicator, state = await connected(path=f"/ws/{slug}/")
+    try:
+        assert total(state, skater) == "111.315"
+        distance = await database_sync_to_async(long_one.distances.get)(order=4)
+        await database_sync_to_async(save_result)(distance, skater, Decimal("73.57"))
+        assert total(await communicator.receive_from(timeout=TIMEOUT), skater) == "148.100"
+    finally:
+        await communicator.disconnect()
+
+
+@pytest.mark.parametrize("path", ["/ws/../", "/ws/x%00y/", "/ws/", "/ws/a/b/", "/ws/%ff/"])
+async def test_an_odd_path_is_closed_without_a_traceback(championship, path, caplog):
+    communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
+    with caplog.at_level(logging.WARNING):
+        assert await communicator.connect(timeout=TIMEOUT) == (False, 4404)
+        await communicator.disconnect()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -10,7 +10,9 @@ No pytest-django database is used; everything goes through subprocesses.
 """
 
 import asyncio
+import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,7 +24,7 @@ import pytest
 import websockets
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
-from championships.live import group_name
+from championships.live.rendering import group_name
 from tests.support.pages import classification_row
 
 REDIS_SERVER = "/usr/bin/redis-server"
@@ -173,11 +175,11 @@ def env(tmp_path, redis_port):
     return variables
 
 
-@pytest.fixture
-def daphne_port(env, tmp_path):
-    """daphne serving the demo championship (the seed with the final 1000 m held back)."""
+@contextlib.contextmanager
+def daphne(env, log):
+    """daphne serving `sprintboard.asgi:application` on a free port (yields the port), with the
+    demo championship (the seed with the final 1000 m held back) loaded."""
     port = free_port()
-    log = tmp_path / "daphne.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
             [
@@ -204,6 +206,12 @@ def daphne_port(env, tmp_path):
     finally:
         stop(process, "daphne")
         print(f"--- daphne log ---\n{read(log)}")  # shown by pytest only when the test failed
+
+
+@pytest.fixture
+def daphne_port(env, tmp_path):
+    with daphne(env, tmp_path / "daphne.log") as port:
+        yield port
 
 
 @pytest.fixture
@@ -310,6 +318,98 @@ def test_saves_stand_while_redis_is_down_and_pushes_resume_when_it_is_back(env, 
                     assert time.monotonic() < deadline, "pushes did not resume after Redis came back"
 
     asyncio.run(spectate())
+
+
+OUTAGE_SECONDS = 7
+REMINDER_SECONDS = 2  # tests/live_outage_settings.py
+
+
+@pytest.mark.slow
+def test_a_page_that_stayed_open_through_a_redis_outage_gets_the_state_and_the_log_stays_short(
+    env, redis_server, tmp_path
+):
+    """A result saved while Redis is down reaches the page that stayed open once Redis is back,
+    without another save; a page that leaves meanwhile and one that tries to connect (refused)
+    add no traceback; daphne says once that Redis went, reminds every few seconds, says once
+    that it is back."""
+    log = tmp_path / "daphne.log"
+    with daphne({**env, "DJANGO_SETTINGS_MODULE": "tests.live_outage_settings"}, log) as port:
+
+        async def spectate():
+            url, origin = f"ws://127.0.0.1:{port}/ws/{SLUG}/", f"http://127.0.0.1:{port}"
+            async with websockets.connect(url, origin=origin, open_timeout=10) as client:
+                assert "111.315" in kok_row(await asyncio.wait_for(client.recv(), timeout=10))
+                leaving = await websockets.connect(f"{url}?lang=nl", origin=origin, open_timeout=10)
+                await asyncio.wait_for(leaving.recv(), timeout=10)
+                redis_server.stop()
+                down = time.monotonic()
+                await asyncio.sleep(1.5)
+                await leaving.close()  # its feed stops while Redis is away
+                with pytest.raises(websockets.InvalidStatus):  # refused, it tries again later
+                    async with websockets.connect(f"{url}?lang=nl", origin=origin, open_timeout=10):
+                        pass
+                saved = await asyncio.to_thread(
+                    manage,
+                    env,
+                    "enter_result",
+                    SLUG,
+                    "--distance",
+                    "4",
+                    "--skater",
+                    "Femke Kok",
+                    "--time",
+                    "1:13.57",
+                )
+                assert "the save stands" in saved.stderr
+                await asyncio.sleep(OUTAGE_SECONDS - (time.monotonic() - down))
+                redis_server.start()
+                frame = await frame_with(client, "148.100", timeout=15)
+                return frame, time.monotonic() - down
+
+        frame, outage = asyncio.run(spectate())
+        assert "148.100" in kok_row(frame)
+        text = read(log)
+    # Each record once (the championships logger's own handler and daphne's root handler may
+    # both print it: the same text, with or without a time stamp).
+    events = {re.sub(r"^\d{4}-\d\d-\d\d [\d:,]+ +[A-Z]+ +", "", line) for line in text.splitlines()}
+    assert sum("lost Redis at" in event for event in events) == 1, text
+    assert sum("is back after" in event for event in events) == 1, text
+    reminders = sum("still unreachable" in event for event in events)
+    assert OUTAGE_SECONDS // REMINDER_SECONDS - 1 <= reminders <= outage // REMINDER_SECONDS + 1, text
+    assert "Traceback" not in text and "Unexpected exception" not in text, text
+    # Nothing else: daphne's start and stop, the pages' connections, the three kinds above.
+    daphne_own = ("Starting server", "HTTP/2 support", "Configuring endpoint", "Listening on", "Killed 0")
+    others = [
+        event
+        for event in events - {""}
+        if not event.startswith(daphne_own)
+        and '"WS' not in event
+        and not any(kind in event for kind in ("lost Redis at", "still unreachable", "is back after"))
+    ]
+    assert not others, text
+
+
+@pytest.mark.slow
+def test_odd_websocket_paths_are_refused_without_a_traceback(feed, tmp_path):
+    url, origin = feed
+    base = url.split("/ws/")[0]
+
+    async def knock(path):
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            async with websockets.connect(f"{base}{path}", origin=origin, open_timeout=10):
+                pass
+        return refused.value.response.status_code
+
+    for path in [
+        "/ws/../",
+        "/ws/x%00y/",
+        "/ws/%ff/",
+        "/ws/",
+        "/ws/no-such-championship/",
+        "/ws/" + "x" * 100 + "/",
+    ]:
+        assert asyncio.run(knock(path)) == 403, path  # daphne's answer to a close before accept
+    assert "Traceback" not in read(tmp_path / "daphne.log")
 
 
 @pytest.mark.slow

@@ -5,7 +5,7 @@ import asyncio
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from championships import live
+from championships.live import rendering as live
 
 TIMEOUT = 5  # seconds: a frame that has not come by then is not coming
 

@@ -1,0 +1,141 @@
+"""The live feed at /ws/<slug>/: the current state on connect, then every pushed frame.
+
+Fan-out is the hot path: one save goes to every open browser (`make bench` measures it against a
+bare `websockets` server). Out of the box, Channels costs per browser and per frame a channel-
+layer channel of its own, a queue wake-up, a task and a thread hop (`aclose_old_connections`,
+channels 4.2+), and with the in-process layer a sweep over every channel (O(N^2) per frame).
+Here a consumer has no channel of its own: the process's `Feed` (feed.py) hands it its group's
+frames, `DaphneWire` (wire.py) frames them once for all browsers, and it awaits its browser in
+its own task (less memory per idle connection).
+"""
+
+import functools
+import logging
+from urllib.parse import parse_qs
+
+from channels import DEFAULT_CHANNEL_LAYER
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from .feed import Feed, SharedRead
+from .rendering import current_fragments, group_name, page_language
+from .wire import DaphneWire
+
+logger = logging.getLogger(__name__)
+
+
+class ChampionshipConsumer(AsyncWebsocketConsumer):
+    """Forwards a championship's rendered fragments to one browser; never renders per message.
+
+    It has no channel-layer channel of its own (channel_layer_alias = None): it receives its
+    group's frames through the process's `Feed`.
+    """
+
+    channel_layer_alias = None
+    feed_layer_alias = DEFAULT_CHANNEL_LAYER
+    groups = ()  # not a list per consumer: the feed holds the group
+
+    feed = None
+    pending = None  # frames that came while connecting, sent after the state
+
+    async def __call__(self, scope, receive, send):
+        """As channels' AsyncConsumer, less what a consumer without a channel of its own does
+        not need: the browser's messages are awaited in this task, not in a task per message
+        raced against a channel-layer receive (each idle connection holds less memory)."""
+        self.scope = scope
+        self.channel_layer = None  # no channel of its own: frames come through the feed
+        self.base_send = send
+        self.wire = DaphneWire.of(send)
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
+        finally:
+            # However the connection ended (even cancelled by the server): leave the feed.
+            if self.feed is not None:
+                stop = self.feed.discard(self)
+                self.feed = None
+                if stop is not None:
+                    Feed.stop_later(stop)
+
+    async def dispatch(self, message):
+        """As channels' own, without the `aclose_old_connections` thread hop before each handler:
+        no handler here touches the database but through `database_sync_to_async`, which closes
+        stale connections itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def connect(self):
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        language = page_language(query.get("lang", [""])[0])
+        # Join before reading the state: an update racing the connect is then sent after it.
+        self.pending = []
+        try:
+            self.feed = await Feed.join(group_name(slug, language), self, alias=self.feed_layer_alias)
+        except Exception:
+            # The channel layer is unreachable (layers.py logs an outage once, not per page):
+            # refused, the page tries again, and once it is back gets the state.
+            await self.close(code=1011)
+            return
+        self.group = self.feed.group  # one string for every consumer of the feed
+        if self.feed.state is None:
+            read = database_sync_to_async(functools.partial(current_fragments, slug, language))
+            self.feed.state = SharedRead(read)
+        html = await self.feed.state()
+        if html is None:
+            feed, self.feed = self.feed, None
+            await feed.leave(self)
+            await self.close(code=4404)
+            return
+        await self.accept()
+        await self.send_frame(html)
+        while self.pending:
+            message, handler_name = self.pending.pop(0)
+            await self.group_message(message, handler_name, connecting=True)
+        self.pending = None
+
+    async def group_message(self, message, handler_name, connecting=False):
+        """A frame of the group, from the feed: held while connecting, else handled by type."""
+        if self.pending is not None and not connecting:
+            self.pending.append((message, handler_name))
+            return
+        handler = getattr(self, handler_name, None)
+        if handler is None:
+            logger.warning("no handler for group message type %r", message.get("type"))
+            return
+        await handler(message)
+
+    async def websocket_disconnect(self, message):
+        # As channels' own, without its thread hop (no database here).
+        await self.disconnect(message["code"])
+        raise StopConsumer()
+
+    async def disconnect(self, code):
+        if self.feed is not None:
+            feed, self.feed = self.feed, None
+            await feed.leave(self)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        """Spectators have nothing to say: frames from the browser are ignored."""
+
+    async def championship_update(self, event):
+        await self.send_frame(event["html"])
+
+    async def send_frame(self, html):
+        """A text frame to the browser: prepared once for all of them under daphne, else ASGI."""
+        if self.wire is None or not self.wire.send_text(html):
+            await self.send(text_data=html)
+
+
+class NoSuchFeed(AsyncWebsocketConsumer):
+    """Any other path under the WebSocket router (`/ws/../`, `/ws/x%00y/`): closed as an unknown
+    championship is (4404), where channels' router would raise and log a traceback."""
+
+    async def connect(self):
+        await self.close(code=4404)
