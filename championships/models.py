@@ -214,3 +214,6 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.skater.name}, {self.distance}: {result_text(self.time, self.status)}"
+
+
+from .timing.models import Race, TimingEvent, TimingToken  # noqa: E402, F401 (Django finds the feed's models here)
