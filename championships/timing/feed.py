@@ -109,8 +109,14 @@ def _apply(token, raw_events):
     outcome, events, errors = Outcome(), [], []
     for index, (event_id, raw) in enumerate(zip(ids, raw_events)):
         try:
+            if not isinstance(raw, dict):
+                raise EventError(index, "event", "An event must be a JSON object.")
             if event_id is None:
-                raise EventError(index, "id", "Every event needs an `id`: a string or a whole number.")
+                raise EventError(
+                    index,
+                    "id",
+                    f"Every event needs an `id`: a string or a whole number, {MAX_ID_LENGTH} characters at most.",
+                )
             if event_id in seen:
                 outcome.duplicates += 1
                 continue
@@ -165,8 +171,6 @@ def _whole(index, raw, name, required=True):
 
 def _parse(index, raw, distances, starts):
     """The event checked on its own (its order against the race is checked when applied)."""
-    if not isinstance(raw, dict):
-        raise EventError(index, "event", "An event must be a JSON object.")
     kind = raw.get("type")
     if kind not in TYPES:
         raise EventError(index, "type", f"`type` must be one of {', '.join(TYPES)}; got {kind!r}.")
