@@ -6,6 +6,7 @@ Seed: World Sprint 2024 women before the final 1000 m (distance 4), whose pair 4
 
 import hashlib
 import json
+import threading
 from decimal import Decimal
 from io import StringIO
 
@@ -16,6 +17,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 
 from championships.championship_file import load
@@ -585,6 +587,20 @@ def test_the_admin_lists_tokens_with_last_use_never_the_token(client, secret, wk
     assert send(client, secret).status_code == 403
 
 
+def test_officials_see_the_tokens_and_revoke_them(client, secret):
+    from championships.officials import ensure_official
+
+    username, _ = ensure_official()
+    official = Client()
+    official.force_login(User.objects.get(username=username))
+    page = official.get("/admin/championships/timingtoken/")
+    assert page.status_code == 200 and "Vantage main" in page.content.decode()
+    token = TimingToken.objects.get()
+    official.post("/admin/championships/timingtoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked is not None
+
+
 # --- the feed's writes reach open pages -----------------------------------------------------------
 
 
@@ -613,3 +629,32 @@ async def test_a_finish_from_the_feed_reaches_open_pages(seed_data):
     finally:
         await communicator.disconnect()
         await get_channel_layer().flush()
+
+
+# --- at the same moment -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_batch_sent_at_once_by_retrying_devices_is_taken_once(seed_data):
+    championship = load(seed_data, results_until=3)
+    secret = TimingToken.issue(championship, "Vantage main")[1]
+    batch = [ev("200", meters=200, time="17.9812"), ev("fin", type="finish", time="72.8611")]
+    barrier, answers = threading.Barrier(4), []
+
+    def device():
+        try:
+            barrier.wait(timeout=10)
+            answers.append(send(Client(), secret, *batch))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=device) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 200]
+    assert sum(a.json()["accepted"] for a in answers) == 2
+    assert sum(a.json()["duplicates"] for a in answers) == 6
+    result = Result.objects.get(distance__championship=championship, distance__order=4, skater__name="Jutta Leerdam")
+    assert (result.time, result.splits) == (Decimal("72.86"), ["17.98"])

@@ -5,12 +5,13 @@ result takes (validation, records, history, live push); passings are kept per ra
 the result's splits. What an official entered or corrected by hand is never overwritten.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from .. import results
@@ -26,6 +27,8 @@ STATUSES = tuple(Result.Status.values)
 TIME = re.compile(r"[0-9]{1,5}(?:\.[0-9]{1,4})?")
 MAX_ID_LENGTH = 100
 ATTEMPTS = 3  # a batch that met a concurrent save is tried again from the start, then refused
+
+logger = logging.getLogger(__name__)
 
 
 class EventError(Exception):
@@ -87,18 +90,18 @@ def apply_batch(token, events):
     (nothing applied) or Conflict."""
     if not isinstance(events, list):
         raise BatchRefused([EventError(None, "events", "The body must be an object with an `events` list.")])
-    for attempt in range(ATTEMPTS):
+    for attempt in range(1, ATTEMPTS + 1):
         try:
             with transaction.atomic():
                 return _apply(token, events)
-        except (results.StaleResult, IntegrityError):
-            if attempt == ATTEMPTS - 1:
-                raise Conflict("The results changed while the batch was applied: send it again.")
-    raise AssertionError("unreachable")
+        except (results.StaleResult, IntegrityError, OperationalError) as error:
+            # A concurrent save of the same result or event id, a deadlock or a busy database.
+            logger.warning("timing batch of %s met a concurrent change (attempt %s): %s", token, attempt, error)
+    raise Conflict("The results changed while the batch was applied: send it again (retries are safe).")
 
 
 def _apply(token, raw_events):
-    championship = Championship.objects.select_for_update().get(pk=token.championship_id)
+    championship = token.championship
     distances = {d.order: d for d in championship.distances.all()}
     starts = {
         (s.distance_id, s.pair, s.lane): s
