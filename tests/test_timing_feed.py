@@ -656,5 +656,7 @@ def test_the_same_batch_sent_at_once_by_retrying_devices_is_taken_once(seed_data
     assert sorted(a.status_code for a in answers) == [200, 200, 200, 200]
     assert sum(a.json()["accepted"] for a in answers) == 2
     assert sum(a.json()["duplicates"] for a in answers) == 6
-    result = Result.objects.get(distance__championship=championship, distance__order=4, skater__name="Jutta Leerdam")
+    result = Result.objects.get(
+        distance__championship=championship, distance__order=4, skater__name="Jutta Leerdam"
+    )
     assert (result.time, result.splits) == (Decimal("72.86"), ["17.98"])

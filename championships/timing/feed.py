@@ -96,7 +96,9 @@ def apply_batch(token, events):
                 return _apply(token, events)
         except (results.StaleResult, IntegrityError, OperationalError) as error:
             # A concurrent save of the same result or event id, a deadlock or a busy database.
-            logger.warning("timing batch of %s met a concurrent change (attempt %s): %s", token, attempt, error)
+            logger.warning(
+                "timing batch of %s met a concurrent change (attempt %s): %s", token, attempt, error
+            )
     raise Conflict("The results changed while the batch was applied: send it again (retries are safe).")
 
 

@@ -85,8 +85,10 @@ def own_events(parsed, distance):
         at = data.pop("at", recorded[-1].at if recorded else 0)
         if isinstance(at, bool) or not isinstance(at, int | float) or at < 0:
             raise RecordingError(f"{where}: `at` must be seconds since the recording began")
-        if "skater" in data:  # optional: the skater the recording expects in that lane
-            check_skater(starts, distance, data.get("pair"), data.get("lane"), str(data.pop("skater")), where)
+        pair, lane = data.get("pair"), data.get("lane")
+        if "skater" in data and isinstance(pair, int) and isinstance(lane, str):
+            # optional: the skater the recording expects in that place (a bad place: the feed says so)
+            check_skater(starts, distance, pair, lane, str(data.pop("skater")), where)
         recorded.append(Recorded(at=float(at), event=data, line=number))
     return recorded
 
