@@ -7,6 +7,7 @@ seconds later, and (Vantage) pair 5 activated after it.
 """
 
 import asyncio
+import http.client
 import subprocess
 import sys
 import time
@@ -315,3 +316,14 @@ def test_a_vantage_recording_through_a_running_servers_feed_reaches_a_spectator(
     )
     assert refused.returncode != 0
     assert "answered 401: Send a timing token" in refused.stderr
+    # A body sent in chunks, without a Content-Length, is bounded too.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    chunks = (b" " * 65536 for _ in range(17))  # 1,114,112 bytes
+    connection.request(
+        "POST",
+        f"/api/timing/{SLUG}/events",
+        body=chunks,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        encode_chunked=True,
+    )
+    assert connection.getresponse().status == 413
