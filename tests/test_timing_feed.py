@@ -155,6 +155,24 @@ def test_a_passing_after_the_finish_corrects_the_splits(client, secret, final_10
     assert leerdam_result(final_1000, leerdam).splits == ["17.99"]
 
 
+def test_one_batch_for_two_distances_keeps_their_races_apart(client, secret, final_1000, leerdam):
+    # Leerdam skates pair 4 outer on both 500 m #2 (distance 3, result loaded from the file) and here.
+    answer = send(
+        client,
+        secret,
+        ev("d4-fin", type="finish", time="72.8611"),
+        ev("d3-100", distance=3, meters=100, time="10.4512"),
+    )
+    assert answer.json()["kept"] == ["d3-100"]  # the 500 m result is the file's, not the feed's
+    races = {r.distance.order: r.passings for r in Race.objects.filter(skater=leerdam)}
+    assert races == {3: {"100": {"time": "10.4512", "source": "transponder"}}, 4: {}}
+    assert (leerdam_result(final_1000, leerdam).time, leerdam_result(final_1000, leerdam).splits) == (
+        Decimal("72.86"),
+        [],
+    )
+    assert Result.objects.get(distance__order=3, skater=leerdam).time == Decimal("37.57")
+
+
 # --- retries and batches ----------------------------------------------------------------------
 
 

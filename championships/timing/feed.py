@@ -88,8 +88,6 @@ class Outcome:
 def apply_batch(token, events):
     """Apply `events` (the body's list) for `token`; returns an Outcome. Raises BatchRefused
     (nothing applied) or Conflict."""
-    if not isinstance(events, list):
-        raise BatchRefused([EventError(None, "events", "The body must be an object with an `events` list.")])
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with transaction.atomic():
@@ -109,7 +107,7 @@ def _apply(token, raw_events):
         (s.distance_id, s.pair, s.lane): s
         for s in Start.objects.filter(distance__championship=championship).select_related("skater")
     }
-    ids = [_event_id(i, e) for i, e in enumerate(raw_events)]
+    ids = [_event_id(e) for e in raw_events]
     seen = _already_taken(token, [i for i in ids if i is not None])
     outcome, events, errors = Outcome(), [], []
     for index, (event_id, raw) in enumerate(zip(ids, raw_events)):
@@ -133,18 +131,18 @@ def _apply(token, raw_events):
         raise BatchRefused(errors)
     races = Races()
     for event_id, event in events:
-        race, result = _APPLY[event.type](event, races)
-        if result == TimingEvent.Outcome.KEPT:
+        race, done = _APPLY[event.type](event, races)
+        if done == TimingEvent.Outcome.KEPT:
             outcome.kept.append(event.id)
         TimingEvent.objects.create(
-            token=token, event_id=event_id, race=race, payload=event.payload, outcome=result
+            token=token, event_id=event_id, race=race, payload=event.payload, outcome=done
         )
         outcome.accepted += 1
     outcome.revision = Championship.objects.values_list("revision", flat=True).get(pk=championship.pk)
     return outcome
 
 
-def _event_id(index, raw):
+def _event_id(raw):
     """The event's id as stored (a string), or None when it has none that can be used."""
     if not isinstance(raw, dict):
         return None
@@ -174,24 +172,30 @@ def _whole(index, raw, name, required=True):
     return value
 
 
+def _shown(value):
+    """A value sent, quoted in a message (a long one cut short)."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
 def _parse(index, raw, distances, starts):
     """The event checked on its own (its order against the race is checked when applied)."""
     kind = raw.get("type")
     if kind not in TYPES:
-        raise EventError(index, "type", f"`type` must be one of {', '.join(TYPES)}; got {kind!r}.")
+        raise EventError(index, "type", f"`type` must be one of {', '.join(TYPES)}; got {_shown(kind)}.")
     order = _whole(index, raw, "distance")
     distance = distances.get(order)
     if distance is None:
         raise EventError(index, "distance", f"There is no distance {order} in this championship.")
     pair = _whole(index, raw, "pair")
-    if not any(key[:2] == (distance.pk, pair) for key in starts):
+    if not any((distance.pk, pair, lane) in starts for lane in LANES):
         raise EventError(index, "pair", f"Distance {order} has no pair {pair} in its start list.")
     event = Event(index=index, id=raw["id"], type=kind, distance=distance, pair=pair, payload=raw)
     if kind == "start":
         return event
     lane = raw.get("lane")
     if lane not in LANES:
-        raise EventError(index, "lane", f"`lane` must be inner or outer; got {lane!r}.")
+        raise EventError(index, "lane", f"`lane` must be inner or outer; got {_shown(lane)}.")
     event.start = starts.get((distance.pk, pair, lane))
     if event.start is None:
         raise EventError(index, "lane", f"Pair {pair} of distance {order} has no skater in the {lane} lane.")
@@ -229,7 +233,9 @@ def _time(index, raw):
     text = raw.get("time")
     if not isinstance(text, str) or not TIME.fullmatch(text):
         raise EventError(
-            index, "time", f'`time` must be seconds as a string, up to 4 decimals ("47.8787"); got {text!r}.'
+            index,
+            "time",
+            f'`time` must be seconds as a string, up to 4 decimals ("47.8787"); got {_shown(text)}.',
         )
     time = Decimal(text)
     if not 0 < time <= SLOWEST:
@@ -244,14 +250,14 @@ class Races:
         self.races = {}
 
     def get(self, start, distance):
-        race = self.races.get(start.skater_id)
+        race = self.races.get(start.pk)
         if race is None:
             race, _ = Race.objects.select_for_update().get_or_create(
                 distance=distance, skater=start.skater, defaults={"pair": start.pair, "lane": start.lane}
             )
             race.pair, race.lane = start.pair, start.lane  # the start list may have changed since
             race.distance, race.skater = distance, start.skater
-            self.races[start.skater_id] = race
+            self.races[start.pk] = race
         return race
 
 
