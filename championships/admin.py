@@ -204,3 +204,6 @@ class ResultAdmin(admin.ModelAdmin):
 @admin.register(Record)
 class RecordAdmin(admin.ModelAdmin):
     list_display = ["championship", "kind", "meters", "time", "holder", "country"]
+
+
+from .timing import admin as timing_admin  # noqa: E402, F401 (the timing feed's tokens)

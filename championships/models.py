@@ -268,3 +268,6 @@ class Result(models.Model):
                     f"the time {format_time(self.time)}."
                 }
             )
+
+
+from .timing.models import Race, TimingEvent, TimingToken  # noqa: E402, F401 (Django finds the feed's models here)

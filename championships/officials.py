@@ -11,6 +11,7 @@ OFFICIAL_PERMISSIONS = {
     "championship": ("view",),
     "distance": ("view",),
     "skater": ("view",),
+    "timingtoken": ("view", "change"),  # see the timing devices' tokens and revoke them
 }
 
 

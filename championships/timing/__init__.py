@@ -1,0 +1,1 @@
+"""The timing-system feed: tokens, events applied to results, and recordings replayed."""
