@@ -6,4 +6,4 @@ class ChampionshipsConfig(AppConfig):
     verbose_name = "Championships"
 
     def ready(self):
-        from . import login_throttle, signals  # noqa: F401
+        from . import signals  # noqa: F401

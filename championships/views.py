@@ -78,7 +78,6 @@ def tv(request, slug):
 
 def standings_json(request, slug):
     response = JsonResponse(_standings(request, slug).as_json(), json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -111,7 +110,6 @@ def head_to_head(request, slug):
 def _csv_response(filename):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -1,0 +1,1 @@
+"""What the tests (and bench/) share: servers and processes (servers.py), and more by job."""
