@@ -12,6 +12,9 @@ from django.urls import reverse
 
 from championships.models import Result
 from sprintboard.settings import env_flag, env_int
+from tests.support import servers
+from tests.support.logins import log_in as log_in_over_http
+from tests.support.servers import Daphne, environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -248,3 +251,37 @@ def test_other_sites_may_read_the_feed_and_the_exports(client, wk_sprint_after_3
 def test_pages_and_the_admin_are_not_open_to_other_sites(client, wk_sprint_after_3):
     for url in (f"/{wk_sprint_after_3.slug}/", "/admin/login/", f"/{wk_sprint_after_3.slug}/tv/"):
         assert "Access-Control-Allow-Origin" not in client.get(url, headers=ORIGIN), url
+
+
+@pytest.mark.slow
+def test_failed_logins_count_across_server_processes_and_restarts(tmp_path):
+    """Two daphne processes on one database: guesses at either count together, and a restart
+    forgets none of them."""
+    env = environment(tmp_path / "sprintboard.sqlite3")
+    servers.manage(env, "migrate", "--no-input")
+    servers.manage(
+        env,
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; "
+        "User.objects.create_user('official', password='right-password-123', is_staff=True)",
+    )
+    first, second = Daphne(env, tmp_path), Daphne(env, tmp_path)
+    try:
+        first.start()
+        second.start()
+        for port in (first.port, second.port, first.port, second.port):
+            assert log_in_over_http(port, "official", "wrong")[0] == 200
+        first.stop()
+        first.start()  # the same port, a new process
+        status, body = log_in_over_http(first.port, "official", "wrong")
+        assert (status, body) == (
+            429,
+            "Too many failed logins for this username from this address: try again in 15 minutes.",
+        )
+        assert log_in_over_http(second.port, "official", "right-password-123")[0] == 429
+        # From another address the official logs in.
+        assert log_in_over_http(second.port, "official", "right-password-123", source="127.0.0.2")[0] == 302
+    finally:
+        first.stop()
+        second.stop()
