@@ -234,10 +234,11 @@ def postgres_database(server_url):
 
     name = f"sprintboard_{uuid.uuid4().hex[:12]}"
     parts = urlsplit(server_url)
-    with psycopg.connect(server_url, autocommit=True) as admin:
+    maintenance = urlunsplit(parts._replace(path="/postgres"))  # the database every server has
+    with psycopg.connect(maintenance, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield urlunsplit(parts._replace(path=f"/{name}"))
     finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
+        with psycopg.connect(maintenance, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
