@@ -41,7 +41,7 @@ def env_int(name, default):
     value = os.environ.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         refuse(f"{name}={os.environ[name]!r} is not a whole number of at least 1.")
     return int(value)
 

@@ -217,7 +217,7 @@ def test_flags_take_the_usual_spellings(monkeypatch, value, expected):
     assert env_flag("HTTPS") is expected
 
 
-@pytest.mark.parametrize("value", ["1MB", "0", "-5", "1e6", "lots"])
+@pytest.mark.parametrize("value", ["1MB", "0", "-5", "1e6", "lots", "²"])
 def test_a_number_with_an_unknown_value_is_an_error(monkeypatch, value):
     monkeypatch.setenv("LIVE_SEND_BUFFER_LIMIT", value)
     with pytest.raises(SystemExit) as refused:
