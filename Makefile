@@ -25,6 +25,11 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# The demo's own key: production settings refuse to start without SECRET_KEY, and `make replay`
+# must sign with the same one (lint's makemigrations check needs one too). `check --deploy` flags it (django-insecure-): never deploy with it.
+DEMO_SECRET_KEY := django-insecure-sprintboard-demo-only
+demo replay lint: export SECRET_KEY ?= $(DEMO_SECRET_KEY)
+
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo

@@ -32,20 +32,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import (
-    ORIGIN,
-    SLUG,
-    WAIT_TIMEOUT,
-    CpuMeter,
-    Official,
-    Spectators,
-    bounded_run,
-    fmt,
-    rss_kb,
-    seed_demo,
-    setup_django,
-    start_channels,
-)
+from bench.cpu import CpuMeter, rss_kb
+from bench.official import SLUG, Official, seed_demo, setup_django
+from bench.report import fmt
+from bench.setups import ORIGIN, WAIT_TIMEOUT, Spectators, start_channels
+from bench.supervisor import bounded_run
 
 TAG = "soak"
 RSS_EVERY = 10  # seconds between samples of the server's memory

@@ -1,21 +1,18 @@
-"""Sprintboard's live feed as first shipped, on stock Channels (for `bench/run.py --stock` only).
+"""Sprintboard's feed consumer as first shipped, on stock Channels (for `bench/run.py --stock` only).
 
 The consumer joins the group with a channel-layer channel of its own and Channels dispatches each
-frame to it (task wake-up, `aclose_old_connections` thread hop); the broadcast renders and sends
-every language in turn. `StockConsumerNoHop` is the same without the thread hop, to measure it.
+frame to it (task wake-up, `aclose_old_connections` thread hop). `StockConsumerNoHop` is the same
+without the thread hop, to measure it. The push is the app's own (rendered once per followed
+language).
 """
 
 from urllib.parse import parse_qs
 
-from asgiref.sync import async_to_sync
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.layers import get_channel_layer
 
-from championships.live import changes
 from championships.live import rendering as live
-from championships.models import Championship
 
 
 class StockConsumer(AsyncWebsocketConsumer):
@@ -51,24 +48,3 @@ class StockConsumerNoHop(StockConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
-
-
-_last_broadcast = {}  # revision last pushed per championship, as first shipped
-
-
-def broadcast(championship_id):
-    """live.broadcast as first shipped: each language rendered and sent in turn, followed or not."""
-    try:
-        championship = Championship.objects.filter(pk=championship_id).first()
-        if championship is None:
-            return
-        if _last_broadcast.get(championship_id) == championship.revision:
-            return
-        for language in live.LANGUAGES:
-            html = live.current_fragments(championship.slug, language)
-            async_to_sync(get_channel_layer().group_send)(
-                live.group_name(championship.slug, language), {"type": "championship.update", "html": html}
-            )
-        _last_broadcast[championship_id] = championship.revision
-    except Exception:
-        changes.logger.exception("live update of championship %s failed; the save stands", championship_id)

@@ -6,5 +6,4 @@ class ChampionshipsConfig(AppConfig):
     verbose_name = "Championships"
 
     def ready(self):
-        from . import login_throttle  # noqa: F401
         from .live import changes  # noqa: F401

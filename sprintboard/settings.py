@@ -1,6 +1,7 @@
 """Sprintboard settings. Everything a deployment changes comes from the environment (docs/interfaces.md)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -8,26 +9,66 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+FLAG_VALUES = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
+
+
+def refuse(message):
+    """Stop the server or command before it starts: a message, no traceback."""
+    raise SystemExit(f"Sprintboard cannot start: {message}")
+
 
 def env_flag(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
+    """A flag: on/off, true/false, yes/no or 1/0; anything else is a typo, not False."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value not in FLAG_VALUES:
+        refuse(f"{name}={os.environ[name]!r} is not a flag: use on or off (or true/false, yes/no, 1/0).")
+    return FLAG_VALUES[value]
+
+
+def env_int(name, default):
+    """A whole number of at least 1."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        refuse(f"{name}={os.environ[name]!r} is not a whole number of at least 1.")
+    return int(value)
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_flag("DEBUG")
-# The fallback key is for the local demo and tests only; a deployment sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-sprintboard-demo-key-set-SECRET_KEY-in-production"
-ALLOWED_HOSTS = [
-    host.strip() for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if host.strip()
-]
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if not DEBUG:
+        refuse(
+            "SECRET_KEY is not set. Set it to a long random value, e.g. the output of\n"
+            "  python3 -c 'import secrets; print(secrets.token_urlsafe(50))'\n"
+            "(or DEBUG=on for development)."
+        )
+    # Development only (DEBUG on); `check --deploy` flags it as Django's own insecure keys.
+    SECRET_KEY = "django-insecure-sprintboard-development-key"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = [
-    f"{scheme}://{host}"
-    for host in os.environ.get("CSRF_TRUSTED_HOSTS", "").split(",")
-    if host
-    for scheme in ("http", "https")
+    f"{scheme}://{host}" for host in env_list("CSRF_TRUSTED_HOSTS") for scheme in ("http", "https")
 ]
+# Set behind a reverse proxy (nginx) that sets X-Forwarded-Proto and X-Forwarded-For: only then
+# are they trusted (a client could send them itself).
+BEHIND_PROXY = env_flag("BEHIND_PROXY")
+HTTPS = env_flag("HTTPS")
 
 INSTALLED_APPS = [
     "daphne",
@@ -39,23 +80,47 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_htmx",
+    "corsheaders",
+    "axes",
     "championships",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "championships.login_throttle.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# The JSON feed and the CSV exports are for other sites (CONTRACT.md): any origin may read them,
+# and nothing else.
+CORS_URLS_REGEX = r"^/[-\w]+/(standings\.(json|csv)|distances/\d+/results\.csv)$"
+CORS_ALLOW_ALL_ORIGINS = True
+
+# Failed logins (django-axes) counted per username and address together: an attacker's guesses
+# from one address lock out that username from that address only, not an official elsewhere.
+# Kept in the database: shared by every server process, and kept over restarts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True  # the same username from the same address only
+AXES_CLIENT_IP_CALLABLE = "sprintboard.logins.client_address"
+AXES_LOCKOUT_CALLABLE = "sprintboard.logins.locked_out"
 
 ROOT_URLCONF = "sprintboard.urls"
 ASGI_APPLICATION = "sprintboard.asgi.application"
@@ -111,7 +176,7 @@ else:
 # A spectator whose connection holds more than this many bytes not yet sent (a browser that has
 # stopped reading) is dropped rather than buffered for without bound; it gets the current state
 # when it reconnects. About 30 frames of the standings.
-LIVE_SEND_BUFFER_LIMIT = int(os.environ.get("LIVE_SEND_BUFFER_LIMIT") or 1024 * 1024)
+LIVE_SEND_BUFFER_LIMIT = env_int("LIVE_SEND_BUFFER_LIMIT", 1024 * 1024)
 
 # Scripts and styles only from this site (htmx is vendored); WebSockets to this site.
 SECURE_CSP = {
@@ -127,13 +192,12 @@ SECURE_CSP = {
 }
 
 # Behind TLS (HTTPS=on): secure cookies, HSTS and redirects. Off for the plain-HTTP local demo.
-HTTPS = env_flag("HTTPS")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("BEHIND_PROXY") else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SESSION_COOKIE_HTTPONLY = True
 
 AUTH_PASSWORD_VALIDATORS = [

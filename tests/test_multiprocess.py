@@ -13,12 +13,10 @@ import asyncio
 import contextlib
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import websockets
@@ -26,110 +24,26 @@ from channels_redis.pubsub import RedisPubSubChannelLayer
 
 from championships.live.rendering import group_name
 from tests.support.pages import classification_row
+from tests.support.servers import (
+    BASE_DIR,
+    REDIS_SERVER,
+    SLUG,
+    RedisServer,
+    environment,
+    free_port,
+    manage,
+    read,
+    stop,
+    wait_for_port,
+)
 
-REDIS_SERVER = "/usr/bin/redis-server"
-BASE_DIR = Path(__file__).resolve().parent.parent
-SLUG = "wk-sprint-2024-women"
 IDLE_SECONDS = 7  # longer than redis-py's default socket_timeout of 5 s
 PUSH_TIMEOUT = 10  # from starting enter_result to the frame at the spectator
-STARTUP_TIMEOUT = 30
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, process, name, log=None, timeout=STARTUP_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{name} exited with {process.returncode} before listening:\n{read(log)}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"{name} did not listen on 127.0.0.1:{port} within {timeout} s:\n{read(log)}")
-
-
-def read(path):
-    if path is None:
-        return ""
-    try:
-        return Path(path).read_text(errors="replace")[-4000:]
-    except OSError:
-        return ""
-
-
-def stop(process, name):
-    """Stop a process this test started: SIGTERM, then SIGKILL if it lingers."""
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-
-
-def manage(env, *args, timeout=60):
-    completed = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    assert completed.returncode == 0, (
-        f"manage.py {' '.join(args)} exited with {completed.returncode}:\n"
-        f"{completed.stdout}\n{completed.stderr}"
-    )
-    return completed
 
 
 def kok_row(html):
     """Femke Kok's row in a frame's classification."""
     return classification_row(html, "Femke Kok")
-
-
-class RedisServer:
-    """A throwaway redis-server on 127.0.0.1 that a test can stop and start again on its port."""
-
-    def __init__(self, directory):
-        self.port, self.directory, self.log, self.process = (
-            free_port(),
-            directory,
-            directory / "redis.log",
-            None,
-        )
-
-    def start(self):
-        with open(self.log, "a") as out:
-            self.process = subprocess.Popen(
-                [
-                    REDIS_SERVER,
-                    "--port",
-                    str(self.port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    str(self.directory),
-                ],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        wait_for_port(self.port, self.process, "redis-server", self.log)
-
-    def stop(self):
-        stop(self.process, "redis-server")
 
 
 @pytest.fixture
@@ -146,25 +60,6 @@ def redis_server(tmp_path):
 @pytest.fixture
 def redis_port(redis_server):
     return redis_server.port
-
-
-def environment(database, redis_url=None):
-    """The environment of a Sprintboard process using the SQLite file `database` and, when
-    given, the Redis at `redis_url` (else the in-process channel layer)."""
-    variables = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL", "DEBUG"}
-    }
-    variables.update(
-        DJANGO_SETTINGS_MODULE="sprintboard.settings",
-        DATABASE_URL=f"sqlite:///{database}",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        PYTHONUNBUFFERED="1",
-    )
-    if redis_url:
-        variables["REDIS_URL"] = redis_url
-    return variables
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from django.core.management import CommandError, call_command
 from championships.models import Result, Skater
 from championships.timing.models import Race, TimingEvent
 from championships.timing.recordings import Recorded, batches, folded
-from tests.test_multiprocess import BASE_DIR, SLUG, environment, free_port, manage, read, stop, wait_for_port
+from tests.support.servers import BASE_DIR, SLUG, environment, free_port, manage, read, stop, wait_for_port
 
 DATA = Path(__file__).parent / "data"
 VANTAGE = DATA / "vantage-1000m-pair4.jsonl"

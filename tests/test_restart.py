@@ -13,14 +13,12 @@ shows the result entered during the outage and is live again, without a reload.
 
 import shutil
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.test_multiprocess import BASE_DIR, SLUG, environment, free_port, manage, read, stop, wait_for_port
+from tests.support.servers import SLUG, Daphne, environment, manage, read
 
 PAGE_TIMEOUT_MS = 10_000
 
@@ -33,44 +31,6 @@ def reconnect_timeout_ms(outage):
     since the connection dropped. Plus a margin for connecting and swapping the state in.
     """
     return round(1000 * max(10, 2 * outage + 3))
-
-
-class Daphne:
-    """daphne on a fixed port of 127.0.0.1, which a test can stop (or kill) and start again."""
-
-    def __init__(self, env, directory):
-        self.env, self.port, self.log, self.process = env, free_port(), directory / "daphne.log", None
-
-    def start(self):
-        with open(self.log, "a") as out:  # one log over every run of the server
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(self.port),
-                    "sprintboard.asgi:application",
-                ],
-                cwd=BASE_DIR,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        wait_for_port(self.port, self.process, "daphne", self.log)
-
-    def halt(self, how):
-        """Stop daphne with the signal `how` and wait until it is gone."""
-        self.process.send_signal(how)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"daphne did not exit within 10 s of {how.name}:\n{read(self.log)}")
-
-    def stop(self):
-        stop(self.process, "daphne")
 
 
 @pytest.fixture(scope="module")

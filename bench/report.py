@@ -1,0 +1,72 @@
+"""The benchmark's report: the fan-out table per phase, the save-to-render table, the goals."""
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}" if value < 100 else f"{value:.0f}"
+
+
+def report(fan_rows, render_rows, args):
+    out = []
+    if fan_rows:
+        out.append("")
+        frame_kb = max(r["frame_bytes"] for r in fan_rows) / 1024
+        out.append(
+            f"Fan-out: ms from the commit of an official's save (admin POST) to the new standings at the first/"
+            f"last spectator, median of {args.repeats} saves, {frame_kb:.0f} KB frames. 'bare': a bare websockets"
+            f" server, same spectators and frame size, saves in turn; 'x bare': median per-save ratio of the"
+            f" last arrivals. 'render': commit -> first group_send (rendering)."
+        )
+        head = (
+            f"{'setup':<30}{'clients':>8}{'render':>8}{'first ms':>10}{'last ms':>10}{'bare ms':>9}{'x bare':>8}"
+            f"{'answered':>10}{'KB/client':>11}{'bare KB':>9}"
+        )
+        out.append(head)
+        out.append("-" * len(head))
+        phases = []
+        for r in fan_rows:
+            if r["phase"] not in phases:
+                phases.append(r["phase"])
+        for phase in phases:
+            rows = [r for r in fan_rows if r["phase"] == phase]
+            bare = {r["clients"]: r for r in rows if r["bare"]}
+            for r in rows:
+                if r["bare"]:
+                    continue
+                b = bare.get(r["clients"], {})
+                answered = fmt(r["answered_ms"])
+                if r["answered_ms"] is not None and r["last_ms"] is not None:
+                    answered += "<" if r["answered_ms"] < r["last_ms"] else ">"
+                miss = "" if r["delivered"] >= 1 else f"  only {100 * r['delivered']:.0f}% delivered"
+                out.append(
+                    f"{r['setup']:<30}{r['clients']:>8}{fmt(r.get('render_ms')):>8}{fmt(r['first_ms']):>10}"
+                    f"{fmt(r['last_ms']):>10}{fmt(b.get('last_ms')):>9}{fmt(r['x_bare']):>8}{answered:>10}"
+                    f"{r['kb_per_client']:>11.1f}{b.get('kb_per_client', 0):>9.1f}{miss}"
+                )
+            foreign = rows[0].get("foreign_cpu", 0)
+            if foreign > 0.05:
+                out.append(
+                    f"{'':<4}(other processes used {100 * foreign:.0f}% of the CPU during '{phase}': noisy)"
+                )
+        publishes = {r["publishes"] for r in fan_rows if r.get("publishes") is not None}
+        if publishes:
+            out.append(
+                f"Redis PUBLISH commands per save, whatever N: {', '.join(map(str, sorted(publishes)))}"
+            )
+        out.append(
+            "answered: the save's HTTP answer, ms after its commit; '<' before the last spectator had the frame."
+        )
+        out.append(
+            "Goals: x bare <= 3 at 1000 and 3000 (one process, in-process layer and Redis); 5000 over two"
+            " processes: last < 1000 ms; 25 KB/client or less."
+        )
+    if render_rows:
+        out.append("")
+        out.append("Save-to-render: live.render_fragments (recompute + every fragment), 4 distances, median")
+        head = f"{'skaters':>8}{'ms':>10}{'queries':>9}{'frame KB':>10}"
+        out.append(head)
+        out.append("-" * len(head))
+        for r in render_rows:
+            out.append(f"{r['skaters']:>8}{r['render_ms']:>10.1f}{r['queries']:>9}{r['frame_kb']:>10.0f}")
+    return "\n".join(out)
