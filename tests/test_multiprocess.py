@@ -272,8 +272,15 @@ def test_a_page_that_stayed_open_through_a_redis_outage_gets_the_state_and_the_l
     reminders = sum("still unreachable" in event for event in events)
     assert OUTAGE_SECONDS // REMINDER_SECONDS - 1 <= reminders <= outage // REMINDER_SECONDS + 1, text
     assert "Traceback" not in text and "Unexpected exception" not in text, text
-    # Nothing else: daphne's start and stop, the pages' connections, the three kinds above.
-    daphne_own = ("Starting server", "HTTP/2 support", "Configuring endpoint", "Listening on", "Killed 0")
+    # Nothing else: daphne's and axes' start, daphne's stop, the pages' connections, the three kinds above.
+    daphne_own = (
+        "Starting server",
+        "HTTP/2 support",
+        "Configuring endpoint",
+        "Listening on",
+        "Killed 0",
+        "AXES: BEGIN",
+    )
     others = [
         event
         for event in events - {""}
