@@ -166,7 +166,7 @@ class DistanceAdmin(admin.ModelAdmin):
             later = [n for n in pair_numbers if n > pair]
             if later:
                 return redirect("admin:championships_distance_pair", distance.pk, later[0])
-            messages.info(request, self._pairs_to_enter(distance, starts, pair))
+            messages.info(request, self._pairs_to_enter(distance, starts))
             return redirect("admin:championships_distance_pair", distance.pk, pair)
         context = {
             **self.admin_site.each_context(request),
@@ -182,15 +182,17 @@ class DistanceAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/championships/pair_entry.html", context)
 
     @staticmethod
-    def _pairs_to_enter(distance, starts, last):
+    @staticmethod
+    def _pairs_to_enter(distance, starts):
         """After the last pair: whether every pair is in, else which are still to enter."""
         done = set(Result.objects.for_distance(distance).values_list("skater_id", flat=True))
-        missing = sorted({s.pair for s in starts if s.skater_id not in done})
+        missing = [str(n) for n in sorted({s.pair for s in starts if s.skater_id not in done})]
         name = f"distance {distance.order} ({distance.meters} m)"
         if not missing:
-            return f"Pair {last} was the last pair: every pair of {name} is entered."
-        pairs = ", ".join(map(str, missing[:-1])) + (" and " if len(missing) > 1 else "") + str(missing[-1])
-        return f"Pair {last} was the last pair of {name}; still to enter: pair{'s' if len(missing) > 1 else ''} {pairs}."
+            return f"That was the last pair: every pair of {name} is entered."
+        if len(missing) == 1:
+            return f"That was the last pair of {name}; still to enter: pair {missing[0]}."
+        return f"That was the last pair of {name}; still to enter: pairs {', '.join(missing[:-1])} and {missing[-1]}."
 
 
 @admin.register(Skater)

@@ -144,7 +144,9 @@ class ResultChangeForm(ResultForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["opened_version"].initial = results.version_of(self.instance if self.instance.pk else None)
+        self.fields["opened_version"].initial = results.version_of(
+            self.instance if self.instance.pk else None
+        )
 
     def clean(self):
         cleaned = super().clean()

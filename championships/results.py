@@ -10,6 +10,8 @@ the other is told (`StaleResult`) or, where it changed nothing, lands quietly.
 then); `UNCHANGED_CHECK_OFF`, the default, saves over whatever is there. `version_of()` gives it.
 """
 
+import copy
+
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -149,19 +151,23 @@ def _checked(distance, skater, time, status, splits, note, expected, confirmed):
         "splits": " ".join(splits),
         "note": note,
     }
-    # As stored: validating writes the entry onto the form's instance.
-    stored = current and (current.time, current.status, current.splits, current.note)
-    form = forms.ResultForm(data=data, instance=current)
+    # Validating writes the entry onto the form's instance: `current` stays as stored.
+    form = forms.ResultForm(data=data, instance=copy.copy(current))
     if not form.is_valid():
         raise ValidationError([error for errors in form.errors.as_data().values() for error in errors])
     new = form.cleaned_data
-    if stored == (new["time"], new["status"], new["splits"], new["note"]):
+    if current and (current.time, current.status, current.splits, current.note) == (
+        new["time"],
+        new["status"],
+        new["splits"],
+        new["note"],
+    ):
         return form, current, False
     _refuse_if_official(locked)
     if expected is not UNCHANGED_CHECK_OFF and expected != version_of(current):
         raise StaleResult(skater, current, result_text(new["time"], new["status"]))
     # A time already saved (and so confirmed) is not questioned again when its note is corrected.
-    new_time = new["time"] is not None and not new["status"] and (not stored or stored[0] != new["time"])
+    new_time = new["time"] is not None and not new["status"] and (not current or current.time != new["time"])
     if new_time and not confirmed and (reason := implausible(new["time"], locked.meters, skater)):
         raise ValidationError(reason, code="implausible")
     return form, current, True
