@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from championships.championship_file import load
+from championships.officials import ensure_official
 
 SEED_FILE = Path(django_settings.BASE_DIR) / "data" / "wk-sprint-2024-women.json"
 SEED_SLUG = "wk-sprint-2024-women"
@@ -39,3 +40,18 @@ def wk_sprint(db, seed_data):
 def wk_sprint_after_3(db, seed_data):
     """The seed championship as the seed article found it: three distances skated."""
     return load(seed_data, results_until=3)
+
+
+@pytest.fixture
+def official(db):
+    """A login in the Officials group."""
+    from django.contrib.auth.models import User
+
+    username, _password = ensure_official()
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def official_client(client, official):
+    client.force_login(official)
+    return client

@@ -17,18 +17,6 @@ from championships.officials import ensure_official
 from championships.results import UNCHANGED_CHECK_OFF, StaleResult, clear_result, save_result
 
 
-@pytest.fixture
-def official(db):
-    username, _password = ensure_official()
-    return User.objects.get(username=username)
-
-
-@pytest.fixture
-def official_client(client, official):
-    client.force_login(official)
-    return client
-
-
 def final_1000(championship):
     return championship.distances.get(order=4)
 
