@@ -165,9 +165,12 @@ def test_marked_provisional_again_it_can_be_corrected_and_both_marks_are_logged(
     official,
     locked,
 ):
+    slug = locked.championship.slug
+    with pytest.raises(CommandError, match="is official"):
+        call_command("enter_result", slug, distance=3, skater="Femke Kok", time="37.99")
     response = mark(official_client, locked, "mark_provisional")
     assert "Marked provisional: " in text(response)
-    call_command("enter_result", locked.championship.slug, distance=3, skater="Femke Kok", time="37.99")
+    call_command("enter_result", slug, distance=3, skater="Femke Kok", time="37.99")
     assert kok_result(locked).time == Decimal("37.99")
     history = LogEntry.objects.filter(object_id=str(locked.pk), user=official, action_flag=CHANGE)
     assert history.count() == 2
