@@ -30,10 +30,11 @@ class StaleResult(Exception):
 
     def __init__(self, skater, current, yours):
         self.skater, self.current, self.yours = skater, current, yours
-        now = result_text(current.time, current.status) if current else "no result"
+        meanwhile = (
+            f"{result_text(current.time, current.status)} was saved" if current else "the result was removed"
+        )
         super().__init__(
-            f"{skater.name}: {now} was saved by someone else meanwhile (yours: {yours}). "
-            f"Nothing was overwritten."
+            f"{skater.name}: {meanwhile} by someone else meanwhile (yours: {yours}). Nothing was overwritten."
         )
 
 
@@ -102,7 +103,7 @@ def clear_result(distance, skater, *, expected=UNCHANGED_CHECK_OFF, user=None):
             return False  # removed meanwhile: what the caller wanted
         _refuse_if_official(locked)
         if expected is not UNCHANGED_CHECK_OFF and expected != current.version:
-            raise StaleResult(skater, current, "to remove it")
+            raise StaleResult(skater, current, "no result")
         if user is not None:
             LogEntry.objects.log_actions(user.pk, [current], DELETION)
         current.delete()
@@ -119,7 +120,10 @@ def lock_distance(distance):
 def _locked(distance):
     """Every write of a distance's results or start list takes this lock first, so that the
     re-read of its current result sees what a save that ran at the same moment committed."""
-    return Distance.objects.select_for_update().get(pk=distance.pk)
+    locked = Distance.objects.select_for_update().filter(pk=distance.pk).first()
+    if locked is None:
+        raise ValidationError(f"Distance {distance} no longer exists.", code="deleted")
+    return locked
 
 
 def _refuse_if_official(distance):
@@ -148,7 +152,7 @@ def _checked(distance, skater, time, status, splits, note, expected, confirmed):
         "skater": skater.pk,
         "time": "" if time is None else time if isinstance(time, str) else format(time, "f"),
         "status": status,
-        "splits": " ".join(splits),
+        "splits": " ".join(str(split) for split in splits),
         "note": note,
     }
     # Validating writes the entry onto the form's instance: `current` stays as stored.

@@ -435,3 +435,15 @@ def test_enter_result_clear(wk_sprint_after_3, capsys):
     assert "Femke Kok, distance 4 (1000 m): had no result" in capsys.readouterr().out
     with pytest.raises(CommandError, match="give --clear alone"):
         call_command("enter_result", slug, distance=4, skater="Femke Kok", clear=True, time="1:13.57")
+
+
+def test_a_result_removed_meanwhile_is_not_entered_again_unseen(wk_sprint_after_3):
+    distance, kok = final_1000(wk_sprint_after_3), skater(wk_sprint_after_3, "Femke Kok")
+    save_result(distance, kok, time="1:13.57")
+    clear_result(distance, kok)
+    with pytest.raises(StaleResult) as stale:
+        save_result(distance, kok, time="1:13.67", expected=1)
+    assert str(stale.value) == (
+        "Femke Kok: the result was removed by someone else meanwhile (yours: 1:13.67). Nothing was overwritten."
+    )
+    assert not Result.objects.filter(distance=distance).exists()
