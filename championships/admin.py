@@ -182,7 +182,6 @@ class DistanceAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/championships/pair_entry.html", context)
 
     @staticmethod
-    @staticmethod
     def _pairs_to_enter(distance, starts):
         """After the last pair: whether every pair is in, else which are still to enter."""
         done = set(Result.objects.for_distance(distance).values_list("skater_id", flat=True))

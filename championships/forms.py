@@ -155,7 +155,7 @@ class ResultChangeForm(ResultForm):
         try:
             results.check_result(self.distance, self.skater, **self.entry())
         except results.StaleResult as stale:
-            self.reopen_on(stale)
+            reopen_on(self, "opened_version", stale)
             raise ValidationError(f"{stale} Save again to replace it with yours.", code="stale")
         except ValidationError as error:
             raise how_to_confirm(error)
@@ -182,10 +182,12 @@ class ResultChangeForm(ResultForm):
             "confirmed": cleaned["confirm"],
         }
 
-    def reopen_on(self, stale):
-        """The form as if opened now: saving again replaces what was saved meanwhile."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix("opened_version")] = str(results.version_of(stale.current))
+
+def reopen_on(form, field, stale):
+    """The form as if opened now (its version field on what was saved meanwhile): saving it
+    again, once its official has seen both values, replaces what was saved."""
+    form.data = form.data.copy()
+    form.data[form.add_prefix(field)] = str(results.version_of(stale.current))
 
 
 def how_to_confirm(error, how="tick confirm to save it"):
@@ -294,10 +296,7 @@ class PairEntryForm(forms.Form):
                 try:
                     saved.append(results.save_result(self.distance, start.skater, user=user, **entry))
                 except results.StaleResult as stale:
-                    self.data = self.data.copy()
-                    self.data[self.add_prefix(f"{start.lane}_version")] = str(
-                        results.version_of(stale.current)
-                    )
+                    reopen_on(self, f"{start.lane}_version", stale)
                     self.add_error(
                         start.lane,
                         ValidationError(
