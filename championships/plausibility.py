@@ -13,7 +13,8 @@ SLOWER_THAN_BEST = Decimal("0.15")
 
 
 def personal_best(skater, meters):
-    """The skater's personal best on `meters` before the championship, or None."""
+    """The skater's personal best on `meters` before the championship, or None. The one place
+    this module reads them (where they are stored is the Skater model's business)."""
     try:
         return parse_time(str(skater.personal_bests.get(str(meters), "")))
     except TimeFormatError:
