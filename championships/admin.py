@@ -1,14 +1,17 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin import actions
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
+from . import results
 from .display import result_text
 from .draw import DrawError, propose_start_list
-from .forms import PairEntryForm, ResultForm
+from .forms import PairEntryForm, ResultChangeForm, StartForm, StartFormSet
 from .models import Championship, Distance, Record, Result, Skater, Start, Venue
 from .times import format_time
 
@@ -51,6 +54,7 @@ class VenueAdmin(admin.ModelAdmin):
 
 class StartInline(admin.TabularInline):
     model = Start
+    formset = StartFormSet
     extra = 0
     autocomplete_fields = ["skater"]
 
@@ -95,9 +99,13 @@ class DistanceAdmin(admin.ModelAdmin):
     def propose_start_list(self, request, queryset):
         for distance in queryset.select_related("championship"):
             try:
-                starts = propose_start_list(distance)
+                with transaction.atomic():
+                    results.lock_distance(distance)
+                    starts = propose_start_list(distance)
             except DrawError as error:
                 self.message_user(request, str(error), messages.ERROR)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
                 self.message_user(
                     request,
@@ -141,19 +149,18 @@ class DistanceAdmin(admin.ModelAdmin):
             return redirect("admin:championships_distance_current_pair", distance.pk)
         pair_starts = [s for s in starts if s.pair == pair]
         form = PairEntryForm(request.POST or None, distance=distance, starts=pair_starts)
-        if request.method == "POST" and form.is_valid():
-            existing = {r.pk for r in Result.objects.for_distance(distance)}
-            saved = form.save()
-            for result in saved:
-                if result.pk in existing:
-                    self.log_change(request, result, [{"changed": {"fields": ["time", "status"]}}])
-                else:
-                    self.log_addition(request, result, [{"added": {}}])
-                messages.success(request, f"{result.skater.name}: {result_text(result.time, result.status)}")
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and (saved := form.save(user=request.user)) is not None
+        ):
+            for result, changed in saved:
+                shown = result_text(result.time, result.status)
+                messages.success(request, f"{result.skater.name}: {shown}{'' if changed else ' (unchanged)'}")
             later = [n for n in pair_numbers if n > pair]
             if later:
                 return redirect("admin:championships_distance_pair", distance.pk, later[0])
-            messages.info(request, f"That was the last pair of {distance}.")
+            messages.info(request, self._pairs_to_enter(distance, starts))
             return redirect("admin:championships_distance_pair", distance.pk, pair)
         context = {
             **self.admin_site.each_context(request),
@@ -168,6 +175,18 @@ class DistanceAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/championships/pair_entry.html", context)
 
+    @staticmethod
+    def _pairs_to_enter(distance, starts):
+        """After the last pair: whether every pair is in, else which are still to enter."""
+        done = set(Result.objects.for_distance(distance).values_list("skater_id", flat=True))
+        missing = [str(n) for n in sorted({s.pair for s in starts if s.skater_id not in done})]
+        name = f"distance {distance.order} ({distance.meters} m)"
+        if not missing:
+            return f"That was the last pair: every pair of {name} is entered."
+        if len(missing) == 1:
+            return f"That was the last pair of {name}; still to enter: pair {missing[0]}."
+        return f"That was the last pair of {name}; still to enter: pairs {', '.join(missing[:-1])} and {missing[-1]}."
+
 
 @admin.register(Skater)
 class SkaterAdmin(admin.ModelAdmin):
@@ -176,21 +195,80 @@ class SkaterAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class RefusedOnOfficialDistance:
+    """Deleting, alone or by the list's action, is refused with a message on an official distance
+    (delete_model and delete_queryset raise results.lock_distance's ValidationError)."""
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", object_id)
+
+    @admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request, queryset):
+        try:
+            with transaction.atomic():
+                return actions.delete_selected(self, request, queryset)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None  # back to the list
+
+
 @admin.register(Start)
-class StartAdmin(admin.ModelAdmin):
+class StartAdmin(RefusedOnOfficialDistance, admin.ModelAdmin):
+    form = StartForm
     list_display = ["distance", "pair", "lane", "skater"]
     list_filter = ["distance__championship", "distance"]
     autocomplete_fields = ["skater"]
+    actions = ["delete_selected"]
+
+    def delete_model(self, request, obj):
+        results.lock_distance(obj.distance)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for distance in Distance.objects.filter(starts__in=queryset).distinct():
+            results.lock_distance(distance)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
-    form = ResultForm
+class ResultAdmin(RefusedOnOfficialDistance, admin.ModelAdmin):
+    """Every save and delete goes through results.py, which also writes the history."""
+
+    form = ResultChangeForm
     list_display = ["skater", "distance", "shown_time", "status", "championship"]
     list_filter = ["distance__championship", "distance", "status"]
     search_fields = ["skater__name"]
     autocomplete_fields = ["skater"]
     list_select_related = ["skater", "distance__championship"]
+    actions = ["delete_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A result is the skater's on the distance: to move it, delete it and add the other.
+        return ["distance", "skater"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        result, _ = results.save_result(form.distance, form.skater, user=request.user, **form.entry())
+        obj.pk, obj.version = result.pk, result.version
+
+    def delete_model(self, request, obj):
+        results.clear_result(obj.distance, obj.skater, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for result in queryset.select_related("distance", "skater"):
+            results.clear_result(result.distance, result.skater, user=request.user)
+
+    def log_addition(self, request, obj, message):
+        """Written by results.save_result."""
+
+    def log_change(self, request, obj, message):
+        """Written by results.save_result."""
+
+    def log_deletions(self, request, queryset):
+        """Written by results.clear_result."""
 
     @admin.display(description="time", ordering="time")
     def shown_time(self, result):

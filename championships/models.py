@@ -230,6 +230,9 @@ class Result(models.Model):
     # Passing times in seconds, as strings with two decimals ("17.85"), in order.
     splits = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    # Increases with every saved change: a form remembers the version it was opened on, so a save
+    # over a value someone changed meanwhile is caught (results.save_result).
+    version = models.PositiveIntegerField(default=1, editable=False)
     extra = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ResultQuerySet.as_manager()

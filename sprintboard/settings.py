@@ -178,6 +178,18 @@ else:
 # when it reconnects. About 30 frames of the standings.
 LIVE_SEND_BUFFER_LIMIT = env_int("LIVE_SEND_BUFFER_LIMIT", 1024 * 1024)
 
+# Times a senior championship's distances are skated in, by metres (RULES.md "Plausible times"):
+# a time outside them needs the official's confirmation before it is saved. A deployment for
+# juniors or masters overrides them.
+PLAUSIBLE_TIMES = {
+    500: ("33", "50"),
+    1000: ("1:04", "1:40"),
+    1500: ("1:39", "2:30"),
+    3000: ("3:48", "5:00"),
+    5000: ("5:58", "8:30"),
+    10000: ("12:25", "16:30"),
+}
+
 # Scripts and styles only from this site (htmx is vendored); WebSockets to this site.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -1,13 +1,20 @@
 """Officials enter results: the admin pair entry, the Result admin and `enter_result` share one path."""
 
 from decimal import Decimal
+from html import unescape
+from html.parser import HTMLParser
 
 import pytest
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 
 from championships.models import Result
+from championships.officials import ensure_official
+from championships.results import UNCHANGED_CHECK_OFF, StaleResult, clear_result, save_result
 
 
 def final_1000(championship):
@@ -20,6 +27,45 @@ def skater(championship, name):
 
 def pair_url(championship, pair):
     return reverse("admin:championships_distance_pair", args=[final_1000(championship).pk, pair])
+
+
+class _Fields(HTMLParser):
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.fields, self.select = form_id, form_id is None, {}, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = self.form_id is None or attrs.get("id") == self.form_id
+        if not self.inside or ("name" not in attrs and tag != "option"):
+            return
+        if tag == "input" and attrs.get("type") not in ("submit", "checkbox"):
+            self.fields[attrs["name"]] = attrs.get("value", "")
+        elif tag == "input" and "checked" in attrs:
+            self.fields[attrs["name"]] = "on"
+        elif tag == "select":
+            self.select = attrs["name"]
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields[self.select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+
+
+def opened(client, url, form_id=None):
+    """The fields of the form on the page at `url` as a browser would send them back."""
+    parser = _Fields(form_id)
+    parser.feed(client.get(url).content.decode())
+    return parser.fields
+
+
+def second_official_client(db):
+    username, _ = ensure_official("official-b")
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
 
 
 def standings(client, championship):
@@ -140,7 +186,7 @@ def test_enter_result_command(wk_sprint_after_3, capsys):
     [
         ({"distance": 4, "skater": "Femke Kok", "time": "1:75.00"}, "seconds must be below 60"),
         ({"distance": 4, "skater": "Femke Kok", "status": "XX"}, "unknown status"),
-        ({"distance": 4, "skater": "Nobody"}, "give --time, --status, or both"),
+        ({"distance": 4, "skater": "Nobody"}, "give --time, --status, or both \\(or --clear\\)"),
         ({"distance": 4, "skater": "Nobody", "time": "1:13.00"}, "no skater 'Nobody'"),
         ({"distance": 9, "skater": "Femke Kok", "time": "1:13.00"}, "has no distance 9"),
     ],
@@ -149,3 +195,255 @@ def test_enter_result_refuses_bad_input(wk_sprint_after_3, options, message):
     with pytest.raises(CommandError, match=message):
         call_command("enter_result", wk_sprint_after_3.slug, **options)
     assert not Result.objects.filter(distance__order__in=[4, 9]).exists()
+
+
+def kok_1000(championship):
+    return Result.objects.get(distance=final_1000(championship), skater__name="Femke Kok")
+
+
+# --- stale forms -----------------------------------------------------------------------------------
+
+
+def test_a_pair_entry_opened_before_another_save_warns_and_overwrites_nothing(
+    official_client, wk_sprint_after_3
+):
+    other = second_official_client(None)
+    url = pair_url(wk_sprint_after_3, 5)
+    form_a, form_b = opened(official_client, url, "pair-entry"), opened(other, url, "pair-entry")
+    assert form_b["inner_version"] == "0"  # Kok had no time when B opened the pair
+    assert official_client.post(url, {**form_a, "inner": "1:14.00"}).status_code == 302
+    response = other.post(url, {**form_b, "inner": "1:15.00"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "Femke Kok: 1:14.00 was saved by someone else meanwhile (yours: 1:15.00). Nothing was overwritten. "
+        "Save again to replace it with yours, or leave the field blank to keep it."
+    ) in page
+    assert kok_1000(wk_sprint_after_3).time == Decimal("74.00")
+    assert not Result.objects.filter(distance__order=4, skater__name="Miho Takagi").exists()
+    # B has now seen 1:14.00: saving again is a deliberate correction.
+    parser = _Fields("pair-entry")
+    parser.feed(page)
+    assert parser.fields["inner"] == "1:15.00"
+    assert other.post(url, parser.fields).status_code == 302
+    assert kok_1000(wk_sprint_after_3).time == Decimal("75.00")
+
+
+def test_a_stale_pair_entry_with_the_same_time_lands_quietly(official_client, wk_sprint_after_3):
+    other = second_official_client(None)
+    url = pair_url(wk_sprint_after_3, 5)
+    form_a, form_b = opened(official_client, url, "pair-entry"), opened(other, url, "pair-entry")
+    official_client.post(url, {**form_a, "inner": "1:14.00"})
+    response = other.post(url, {**form_b, "inner": "1:14.00"}, follow=True)
+    assert "Femke Kok: 1:14.00 (unchanged)" in response.content.decode()
+    assert kok_1000(wk_sprint_after_3).version == 1
+
+
+def test_a_result_change_form_opened_before_another_save_warns_and_overwrites_nothing(
+    official_client, wk_sprint_after_3
+):
+    call_command("enter_result", wk_sprint_after_3.slug, distance=4, skater="Femke Kok", time="1:13.57")
+    other = second_official_client(None)
+    url = reverse("admin:championships_result_change", args=[kok_1000(wk_sprint_after_3).pk])
+    form_a, form_b = opened(official_client, url, "result_form"), opened(other, url, "result_form")
+    assert official_client.post(url, {**form_a, "time": "1:14.00"}).status_code == 302
+    response = other.post(url, {**form_b, "time": "1:15.00"})
+    assert response.status_code == 200
+    assert (
+        "Femke Kok: 1:14.00 was saved by someone else meanwhile (yours: 1:15.00). Nothing was overwritten. "
+        "Save again to replace it with yours."
+    ) in response.content.decode()
+    assert kok_1000(wk_sprint_after_3).time == Decimal("74.00")
+
+
+def test_the_result_admin_saves_and_deletes_through_the_one_path(
+    official_client, official, wk_sprint_after_3
+):
+    distance = final_1000(wk_sprint_after_3)
+    kok = skater(wk_sprint_after_3, "Femke Kok")
+    add = reverse("admin:championships_result_add")
+    response = official_client.post(add, {"distance": distance.pk, "skater": kok.pk, "time": "1:13.67"})
+    assert response.status_code == 302
+    result = kok_1000(wk_sprint_after_3)
+    change = reverse("admin:championships_result_change", args=[result.pk])
+    response = official_client.post(
+        change, {**opened(official_client, change, "result_form"), "time": "1:13.57"}
+    )
+    assert response.status_code == 302
+    assert (kok_1000(wk_sprint_after_3).time, kok_1000(wk_sprint_after_3).version) == (Decimal("73.57"), 2)
+    delete = reverse("admin:championships_result_delete", args=[result.pk])
+    assert official_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Result.objects.filter(pk=result.pk).exists()
+    history = LogEntry.objects.filter(object_id=str(result.pk), user=official).order_by("pk")
+    assert [entry.action_flag for entry in history] == [ADDITION, CHANGE, DELETION]
+
+
+# --- plausible times ---------------------------------------------------------------------------------
+
+
+def test_a_doubtful_time_in_the_pair_entry_needs_confirming(official_client, wk_sprint_after_3):
+    url = pair_url(wk_sprint_after_3, 5)
+    form = {**opened(official_client, url, "pair-entry"), "inner": "113.57", "outer": "1:13.13"}
+    response = official_client.post(url, form)
+    page = response.content.decode()
+    assert (
+        "1:53.57 is slower than any 1000 m in a senior championship (1:04-1:40) — did you mean 1:13.57? "
+        "Tick confirm to save it."
+    ) in page
+    assert 'name="inner_confirm"' in page and 'name="outer_confirm"' not in page
+    assert not Result.objects.filter(distance=final_1000(wk_sprint_after_3)).exists()
+    assert official_client.post(url, {**form, "inner_confirm": "on"}).status_code == 302
+    assert kok_1000(wk_sprint_after_3).time == Decimal("113.57")
+
+
+@pytest.mark.parametrize(
+    "time, message",
+    [
+        ("1:25.00", "1:25.00 is more than 15% slower than Femke Kok's personal best on 1000 m (1:13.00)"),
+        ("1:09.00", "1:09.00 is more than 4% faster than Femke Kok's personal best on 1000 m (1:13.00)"),
+    ],
+)
+def test_a_time_far_from_the_personal_best_needs_confirming(
+    official_client, wk_sprint_after_3, time, message
+):
+    kok = skater(wk_sprint_after_3, "Femke Kok")
+    kok.personal_bests = {"1000": "1:13.00"}
+    kok.save()
+    url = pair_url(wk_sprint_after_3, 5)
+    page = unescape(official_client.post(url, {"inner": time}).content.decode())
+    assert f"{message} — tick confirm to save it." in page
+    assert not Result.objects.filter(distance=final_1000(wk_sprint_after_3)).exists()
+    # Within 4% faster and 15% slower it is saved as it is.
+    assert official_client.post(url, {"inner": "1:10.09"}).status_code == 302
+
+
+def test_the_plausible_ranges_are_settings(official_client, wk_sprint_after_3, settings):
+    settings.PLAUSIBLE_TIMES = {1000: ("1:20", "2:00")}
+    page = official_client.post(pair_url(wk_sprint_after_3, 5), {"inner": "1:13.57"}).content.decode()
+    assert "1:13.57 is faster than any 1000 m in a senior championship (1:20-2:00) — tick confirm" in page
+    settings.PLAUSIBLE_TIMES = {}
+    assert official_client.post(pair_url(wk_sprint_after_3, 5), {"inner": "3:13.57"}).status_code == 302
+
+
+def test_a_doubtful_time_in_the_result_form_needs_confirming(official_client, wk_sprint_after_3):
+    data = {
+        "distance": final_1000(wk_sprint_after_3).pk,
+        "skater": skater(wk_sprint_after_3, "Femke Kok").pk,
+        "time": "3:13.57",
+    }
+    url = reverse("admin:championships_result_add")
+    page = official_client.post(url, data).content.decode()
+    assert "3:13.57 is slower than any 1000 m in a senior championship (1:04-1:40) — tick confirm" in page
+    assert official_client.post(url, {**data, "confirm": "on"}).status_code == 302
+    assert kok_1000(wk_sprint_after_3).time == Decimal("193.57")
+
+
+def test_enter_result_asks_for_confirm(wk_sprint_after_3, capsys):
+    options = {"distance": 4, "skater": "Femke Kok", "time": "113.57"}
+    with pytest.raises(CommandError, match=r"did you mean 1:13.57\? Give --confirm to save it\."):
+        call_command("enter_result", wk_sprint_after_3.slug, **options)
+    assert not Result.objects.filter(distance__order=4).exists()
+    call_command("enter_result", wk_sprint_after_3.slug, **options, confirm=True)
+    assert "Femke Kok, distance 4 (1000 m): 1:53.57" in capsys.readouterr().out
+
+
+def test_a_saved_doubtful_time_is_not_questioned_again(wk_sprint_after_3):
+    distance, kok = final_1000(wk_sprint_after_3), skater(wk_sprint_after_3, "Femke Kok")
+    with pytest.raises(ValidationError) as refused:
+        save_result(distance, kok, time=Decimal("113.57"))
+    assert refused.value.code == "implausible"
+    save_result(distance, kok, time=Decimal("113.57"), confirmed=True)
+    result, changed = save_result(distance, kok, time=Decimal("113.57"), note="fell in the last inner")
+    assert (changed, result.note, result.version) == (True, "fell in the last inner", 2)
+
+
+# --- the pair entry's pairs ----------------------------------------------------------------------------
+
+
+def test_the_last_pair_says_which_pairs_are_still_to_enter(official_client, wk_sprint_after_3):
+    response = official_client.post(pair_url(wk_sprint_after_3, 5), {"inner": "1:13.57"}, follow=True)
+    page = response.content.decode()
+    assert "That was the last pair of distance 4 (1000 m); still to enter: pairs 1, 2, 3, 4 and 5." in page
+    for pair, times in {
+        1: ("1:15.60", "dq 1:15.28"),
+        2: ("1:16.95", "1:15.05"),
+        3: ("1:15.40", "1:15.10"),
+    }.items():
+        official_client.post(pair_url(wk_sprint_after_3, pair), dict(zip(("inner", "outer"), times)))
+    page = official_client.post(
+        pair_url(wk_sprint_after_3, 5), {"outer": "1:13.13"}, follow=True
+    ).content.decode()
+    assert "That was the last pair of distance 4 (1000 m); still to enter: pair 4." in page
+    official_client.post(pair_url(wk_sprint_after_3, 4), {"inner": "1:14.25", "outer": "1:12.86"})
+    url = pair_url(wk_sprint_after_3, 5)
+    page = official_client.post(url, opened(official_client, url, "pair-entry"), follow=True).content.decode()
+    assert "That was the last pair: every pair of distance 4 (1000 m) is entered." in page
+
+
+# --- save_result and clear_result ------------------------------------------------------------------------
+
+
+def test_save_result_tells_whether_it_changed_anything_and_counts_versions(wk_sprint_after_3, official):
+    distance, kok = final_1000(wk_sprint_after_3), skater(wk_sprint_after_3, "Femke Kok")
+    result, changed = save_result(distance, kok, time="1:13.67", expected=0, user=official)
+    assert (changed, result.version) == (True, 1)
+    result, changed = save_result(distance, kok, time=Decimal("73.67"), expected=0)
+    assert (changed, result.version) == (False, 1)  # changed nothing: lands quietly though stale
+    result, changed = save_result(distance, kok, time="1:13.57", expected=1, user=official)
+    assert (changed, result.time, result.version) == (True, Decimal("73.57"), 2)
+    with pytest.raises(StaleResult) as stale:
+        save_result(distance, kok, status="dq", expected=1)
+    assert (stale.value.current.time, stale.value.current.version) == (Decimal("73.57"), 2)
+    result, changed = save_result(distance, kok, status="dq", expected=UNCHANGED_CHECK_OFF)
+    assert (result.status, result.time, result.version) == ("DQ", None, 3)
+    history = LogEntry.objects.filter(object_id=str(result.pk), user=official)
+    assert sorted(history.values_list("action_flag", flat=True)) == [ADDITION, CHANGE]
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"time": "1:75.00"}, "seconds must be below 60"),
+        ({"status": "XX"}, "unknown status"),
+        ({}, "Enter a time or a status"),
+        ({"time": "1:13.57", "splits": ["45.12", "17.85"]}, "Passing times must grow"),
+    ],
+)
+def test_save_result_refuses_bad_input_with_a_clear_message(wk_sprint_after_3, entry, message):
+    with pytest.raises(ValidationError, match=message):
+        save_result(final_1000(wk_sprint_after_3), skater(wk_sprint_after_3, "Femke Kok"), **entry)
+    assert not Result.objects.filter(distance__order=4).exists()
+
+
+def test_clear_result(wk_sprint_after_3, official):
+    distance, kok = final_1000(wk_sprint_after_3), skater(wk_sprint_after_3, "Femke Kok")
+    result, _ = save_result(distance, kok, time="1:13.57")
+    with pytest.raises(StaleResult):
+        clear_result(distance, kok, expected=0)
+    assert clear_result(distance, kok, expected=1, user=official) is True
+    assert clear_result(distance, kok) is False
+    assert LogEntry.objects.get(object_id=str(result.pk)).action_flag == DELETION
+
+
+def test_enter_result_clear(wk_sprint_after_3, capsys):
+    slug = wk_sprint_after_3.slug
+    call_command("enter_result", slug, distance=4, skater="Femke Kok", time="1:13.57")
+    call_command("enter_result", slug, distance=4, skater="Femke Kok", clear=True)
+    assert "Femke Kok, distance 4 (1000 m): result removed" in capsys.readouterr().out
+    assert not Result.objects.filter(distance__order=4).exists()
+    call_command("enter_result", slug, distance=4, skater="Femke Kok", clear=True)
+    assert "Femke Kok, distance 4 (1000 m): had no result" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="give --clear alone"):
+        call_command("enter_result", slug, distance=4, skater="Femke Kok", clear=True, time="1:13.57")
+
+
+def test_a_result_removed_meanwhile_is_not_entered_again_unseen(wk_sprint_after_3):
+    distance, kok = final_1000(wk_sprint_after_3), skater(wk_sprint_after_3, "Femke Kok")
+    save_result(distance, kok, time="1:13.57")
+    clear_result(distance, kok)
+    with pytest.raises(StaleResult) as stale:
+        save_result(distance, kok, time="1:13.67", expected=1)
+    assert str(stale.value) == (
+        "Femke Kok: the result was removed by someone else meanwhile (yours: 1:13.67). Nothing was overwritten."
+    )
+    assert not Result.objects.filter(distance=distance).exists()

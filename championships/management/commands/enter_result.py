@@ -1,16 +1,16 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from championships import scoring
 from championships.display import result_text
-from championships.forms import result_form
+from championships.forms import how_to_confirm
 from championships.models import Championship, Distance, Skater
-from championships.times import TimeFormatError, parse_time
+from championships.results import StaleResult, clear_result, save_result
 
 
 class Command(BaseCommand):
     help = (
-        "Enter or correct one result, through the same validation, records and live push as the "
-        "admin: for timing systems and scripts."
+        "Enter, correct or (--clear) remove one result, through the same validation, records and "
+        "live push as the admin: for timing systems and scripts."
     )
 
     def add_arguments(self, parser):
@@ -19,10 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("--skater", required=True, help="skater name as in the start list")
         parser.add_argument("--time", help="37.07, 37,07, 1:13.32 or 1.13,32")
         parser.add_argument("--status", help="DQ, DNS, DNF or WDR")
+        parser.add_argument("--clear", action="store_true", help="remove the skater's result")
+        parser.add_argument(
+            "--confirm", action="store_true", help="save a time outside what is plausible for the distance"
+        )
 
-    def handle(self, slug, distance, skater, time=None, status=None, **options):
-        if time is None and status is None:
-            raise CommandError("give --time, --status, or both")
+    def handle(self, slug, distance, skater, time=None, status=None, clear=False, confirm=False, **options):
+        if clear and (time is not None or status is not None):
+            raise CommandError("give --clear alone, without --time or --status")
+        if not clear and time is None and status is None:
+            raise CommandError("give --time, --status, or both (or --clear)")
         try:
             championship = Championship.objects.get(slug=slug)
         except Championship.DoesNotExist:
@@ -35,14 +41,15 @@ class Command(BaseCommand):
             skater_obj = championship.skaters.get(name__iexact=skater.strip())
         except Skater.DoesNotExist:
             raise CommandError(f"no skater {skater!r} in {championship}")
+        where = f"{skater_obj.name}, distance {distance} ({distance_obj.meters} m)"
         try:
-            time = parse_time(time) if time is not None else None
-            status = scoring.normalise_status(status) if status is not None else None
-        except (TimeFormatError, ValueError) as error:
-            raise CommandError(str(error))
-        form = result_form(distance_obj, skater_obj, time, status)
-        if not form.is_valid():
-            raise CommandError("; ".join(e for errors in form.errors.values() for e in errors))
-        result = form.save()
-        shown = result_text(result.time, result.status)
-        self.stdout.write(f"{skater_obj.name}, distance {distance} ({distance_obj.meters} m): {shown}")
+            if clear:
+                removed = clear_result(distance_obj, skater_obj)
+                self.stdout.write(f"{where}: {'result removed' if removed else 'had no result'}")
+                return
+            result, _ = save_result(distance_obj, skater_obj, time=time, status=status, confirmed=confirm)
+        except ValidationError as error:
+            raise CommandError("; ".join(how_to_confirm(error, "give --confirm to save it").messages))
+        except StaleResult as stale:
+            raise CommandError(str(stale))
+        self.stdout.write(f"{where}: {result_text(result.time, result.status)}")

@@ -67,9 +67,8 @@ class Command(BaseCommand):
     def in_process(self, distance):
         def enter(number, pair, data):
             form = PairEntryForm(data, distance=distance, starts=pair)
-            if not form.is_valid():
+            if not form.is_valid() or form.save() is None:
                 raise CommandError(f"pair {number}: {form.errors.as_text()}")
-            form.save()
 
         return enter
 
