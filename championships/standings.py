@@ -9,8 +9,7 @@ from functools import cached_property
 
 from . import scoring
 from .display import points_text, seconds_text, time_text
-from .models import Distance, Record, Result, Skater, Start
-from .times import parse_time
+from .models import Distance, PersonalBest, Record, Result, Skater, Start
 
 
 @dataclass(frozen=True)
@@ -162,11 +161,7 @@ class Standings:
         track_records = {}
         for record in Record.objects.filter(championship=self.championship, kind=Record.Kind.TR):
             track_records[record.meters] = min(record.time, track_records.get(record.meters, record.time))
-        personal_bests = {
-            (skater.pk, int(meters)): parse_time(time)
-            for skater in self.skaters.values()
-            for meters, time in skater.personal_bests.items()
-        }
+        personal_bests = PersonalBest.objects.for_championship(self.championship).by_skater_and_meters()
         return scoring.record_badges(
             self.scoring_distances, self.scoring_results, track_records, personal_bests
         )

@@ -1,8 +1,6 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
-from championships.championship_file import ChampionshipFileError, load
+from championships.championship_file import ChampionshipFileError, load, parse
 
 
 class Command(BaseCommand):
@@ -18,13 +16,13 @@ class Command(BaseCommand):
     def handle(self, file, slug=None, replace=False, **options):
         try:
             with open(file, encoding="utf-8") as f:
-                data = json.load(f)
+                text = f.read()
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}")
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        except UnicodeDecodeError as error:
             raise CommandError(f"{file} is not valid JSON: {error}")
         try:
-            championship = load(data, slug=slug, replace=replace)
+            championship = load(parse(text), slug=slug, replace=replace)
         except ChampionshipFileError as error:
             for problem in error.problems:
                 self.stderr.write(problem)
