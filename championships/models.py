@@ -308,10 +308,10 @@ class Result(models.Model):
 
     def clean(self):
         # Data rule: the passing times come before the finish (validate_splits checks their order).
-        if self.time is not None and self.splits and isinstance(self.splits, list):
+        if self.time is not None and isinstance(self.splits, list) and self.splits:
             try:
                 last = parse_time(self.splits[-1])
-            except (TypeError, ValueError):
+            except (AttributeError, ValueError):
                 return  # validate_splits names the unreadable passing time
             if last >= self.time:
                 raise ValidationError(
