@@ -78,7 +78,7 @@ def parse(text):
 
 def shown(value, limit=60):
     """A value for a message: repr, cut short, and never too big to write (Python refuses 4300+ digits)."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
         return f"a number of about {int(value.bit_length() * math.log10(2)) + 1} digits"
     text = (
         repr(value) if not isinstance(value, (dict, list)) or len(value) < 20 else f"a {type(value).__name__}"
@@ -558,7 +558,8 @@ def _venue(facts, replaced):
                 "they have it, or change it in the admin"
             ]
         )
-    Venue.objects.filter(pk=venue.pk).update(**wanted)
+    venue.country, venue.extra = wanted["country"], wanted["extra"]
+    venue.save(update_fields=["country", "extra"])
     return venue
 
 
