@@ -80,9 +80,9 @@ def shown(value, limit=60):
     """A value for a message: repr, cut short, and never too big to write (Python refuses 4300+ digits)."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
         return f"a number of about {int(value.bit_length() * math.log10(2)) + 1} digits"
-    text = (
-        repr(value) if not isinstance(value, (dict, list)) or len(value) < 20 else f"a {type(value).__name__}"
-    )
+    if isinstance(value, (dict, list)):
+        return f"a {'list' if isinstance(value, list) else 'JSON object'}"
+    text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

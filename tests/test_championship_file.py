@@ -634,7 +634,7 @@ BEYOND_LIMITS = {
     ),
     "a note that is no text": (
         _put("results", FINISH_4_KOK, "note", value={"a": 1}),
-        "$.results[7].note: must be text, not {'a': 1}",
+        "$.results[7].note: must be text, not a JSON object",
     ),
     "a holder over 200": (
         _put("records", 0, "holder", value="h" * 201),
