@@ -22,7 +22,11 @@ class Command(BaseCommand):
         except UnicodeDecodeError as error:
             raise CommandError(f"{file} is not valid JSON: {error}")
         try:
-            championship = load(parse(text), slug=slug, replace=replace)
+            data = parse(text)
+        except ChampionshipFileError as error:
+            raise CommandError(f"{file} was not loaded: {error}")
+        try:
+            championship = load(data, slug=slug, replace=replace)
         except ChampionshipFileError as error:
             for problem in error.problems:
                 self.stderr.write(problem)
