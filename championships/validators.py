@@ -7,6 +7,7 @@ same values with the same words.
 
 import re
 import unicodedata
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -92,7 +93,7 @@ def validate_splits(value):
 def distance_order_problem(orders):
     """Why these distance orders are not 1..n without gaps or repeats, or None when they are."""
     orders = list(orders)
-    repeated = sorted({order for order in orders if orders.count(order) > 1})
+    repeated = sorted(order for order, times in Counter(orders).items() if times > 1)
     if repeated:
         return f"Distance order {', '.join(map(str, repeated))} is repeated (each order once, 1..n)."
     if any(order < 1 for order in orders):
