@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import actions
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,9 +12,10 @@ from django.utils.translation import gettext_lazy
 from . import results
 from .display import result_text
 from .draw import DrawError, propose_start_list
-from .forms import PairEntryForm, ResultChangeForm, StartForm, StartFormSet
-from .models import Championship, Distance, Record, Result, Skater, Start, Venue
+from .forms import PairEntryForm, RaceTimeField, ResultChangeForm, StartForm, StartFormSet
+from .models import Championship, Distance, PersonalBest, Record, Result, Skater, Start, Venue
 from .times import format_time
+from .validators import distance_order_problem
 
 
 @admin.display(description="Times")
@@ -27,11 +29,53 @@ def enter_times(distance):
     )
 
 
+class DistanceFormSet(forms.BaseInlineFormSet):
+    """A championship's distances as one edit: the orders that stay run 1..n."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form.cleaned_data["order"]
+            for form in self.forms
+            if "order" in form.cleaned_data and not self._should_delete_form(form)
+        ]
+        if problem := distance_order_problem(kept):
+            raise ValidationError(problem, code="distance_orders")
+
+
 class DistanceInline(admin.TabularInline):
     model = Distance
+    formset = DistanceFormSet
     extra = 0
     fields = ["order", "meters", "date", enter_times]
     readonly_fields = [enter_times]
+
+
+class DistanceForm(forms.ModelForm):
+    """A distance on its own: its championship's orders still run 1..n after the change."""
+
+    def clean(self):
+        cleaned = super().clean()
+        championship = cleaned.get(
+            "championship", self.instance.championship_id and self.instance.championship
+        )
+        order = cleaned.get("order", self.instance.order)
+        if championship is None or order is None:
+            return cleaned
+        others = Distance.objects.filter(championship=championship).exclude(pk=self.instance.pk)
+        if problem := distance_order_problem([*others.values_list("order", flat=True), order]):
+            self.add_error("order" if "order" in self.fields else None, problem)
+        if self.instance.pk and self.instance.championship_id != championship.pk:
+            left = Distance.objects.filter(championship_id=self.instance.championship_id).exclude(
+                pk=self.instance.pk
+            )
+            if problem := distance_order_problem(left.values_list("order", flat=True)):
+                self.add_error(
+                    "championship", f"{self.instance.championship} would be left with a gap: {problem}"
+                )
+        return cleaned
 
 
 class RecordInline(admin.TabularInline):
@@ -61,6 +105,7 @@ class StartInline(admin.TabularInline):
 
 @admin.register(Distance)
 class DistanceAdmin(admin.ModelAdmin):
+    form = DistanceForm
     list_display = ["__str__", "championship", "date", "official", enter_times]
     list_filter = ["championship", "official"]
     # Editable in the list by those who may change distances; officials use the actions below.
@@ -94,6 +139,17 @@ class DistanceAdmin(admin.ModelAdmin):
             self.message_user(request, f"Marked {word}: {names}.", messages.SUCCESS)
         else:
             self.message_user(request, f"The chosen distances were already {word}.", messages.INFO)
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting distances must leave each championship's orders 1..n: only the last ones go."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        going = {d.pk for d in objs}
+        for championship_id in {d.championship_id for d in objs}:
+            left = Distance.objects.filter(championship_id=championship_id).exclude(pk__in=going)
+            if problem := distance_order_problem(left.values_list("order", flat=True)):
+                championship = Championship.objects.get(pk=championship_id)
+                protected = [*protected, f"{championship}: {problem} Delete the last distance first."]
+        return deleted, counts, perms_needed, protected
 
     @admin.action(description="Propose the start list from the classification", permissions=["draw"])
     def propose_start_list(self, request, queryset):
@@ -188,11 +244,26 @@ class DistanceAdmin(admin.ModelAdmin):
         return f"That was the last pair of {name}; still to enter: pairs {', '.join(missing[:-1])} and {missing[-1]}."
 
 
+class PersonalBestForm(forms.ModelForm):
+    time = RaceTimeField()
+
+    class Meta:
+        model = PersonalBest
+        fields = ["meters", "time"]
+
+
+class PersonalBestInline(admin.TabularInline):
+    model = PersonalBest
+    form = PersonalBestForm
+    extra = 0
+
+
 @admin.register(Skater)
 class SkaterAdmin(admin.ModelAdmin):
     list_display = ["name", "country", "championship"]
     list_filter = ["championship"]
     search_fields = ["name"]
+    inlines = [PersonalBestInline]
 
 
 class RefusedOnOfficialDistance:

@@ -5,23 +5,33 @@ path, and a file with any problem writes nothing.
 """
 
 import datetime
+import json
+import math
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db import transaction
 from django.utils.text import slugify
 
 from . import scoring
-from .models import METERS, Championship, Distance, Record, Result, Skater, Start, Venue
+from .models import METERS, Championship, Distance, PersonalBest, Record, Result, Skater, Start, Venue
 from .scoring import official_time
 from .times import TimeFormatError, format_time, parse_time
+from .validators import distance_order_problem
 
 FORMAT = "sprintboard-championship"
 VERSION = 1
 KINDS = set(Championship.Kind.values)
 RECORD_KINDS = set(Record.Kind.values)
 COUNTRY = re.compile(r"^[A-Z]{3}$")
+# "pb" is keyed by the metres as written: "500", not "0500" or "²".
+PB_KEYS = {str(meters): meters for meters in METERS}
+# Deeper than any championship needs; much deeper and storing the carried-along fields fails.
+MAX_DEPTH = 32
+# Whole numbers beyond 64 bits fit no database column and no JSON reader elsewhere.
+MAX_NUMBER = 2**63 - 1
 
 # Fields this version understands; anything else is carried along in `extra`.
 TOP_FIELDS = {
@@ -57,6 +67,37 @@ class ChampionshipFileError(Exception):
         super().__init__("\n".join(problems))
 
 
+def parse(text):
+    """A championship file's JSON text as Python data; ChampionshipFileError when it is no JSON."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ChampionshipFileError([f"$: not valid JSON: {error}"])
+    except RecursionError:
+        raise ChampionshipFileError([f"$: nested too deeply (at most {MAX_DEPTH} levels)"])
+    except ValueError:  # a number of more than 4300 digits
+        raise ChampionshipFileError(["$: a number has too many digits to be read"])
+
+
+def shown(value, limit=60):
+    """A value for a message: repr, cut short, and never too big to write (Python refuses 4300+ digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
+        return f"a number of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    if isinstance(value, (dict, list)):
+        return f"a {'list' if isinstance(value, list) else 'JSON object'}"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def key_path(path, key):
+    """The JSON path of `key` under `path`: $.venue.city, $.skaters[0].pb["²"]."""
+    if isinstance(key, str) and re.fullmatch(r"[A-Za-z0-9_]+", key):
+        return f"{path}.{key}"
+    return (
+        f"{path}[{json.dumps(key, ensure_ascii=False)}]" if isinstance(key, str) else f"{path}[{shown(key)}]"
+    )
+
+
 @dataclass
 class _Checked:
     """A file's content, checked and converted, ready to be written."""
@@ -74,11 +115,58 @@ class _Checked:
 class _Checker:
     def __init__(self, data, slug=None):
         self.problems = []
+        self.paths = set()  # where a problem was found: the model's own check adds no second one
         self.checked = _Checked(data=data)
         self.slug = slug
 
     def problem(self, path, message):
+        self.paths.add(path)
         self.problems.append(f"{path}: {message}")
+
+    def model_rules(self, instance, path, fields):
+        """The model's own validation (validators.py) on the values given, reported at their paths.
+
+        `fields` maps model field names to the file's keys. Values the model would refuse in the
+        admin are refused here too, on SQLite (which stores any length) as on PostgreSQL.
+        """
+        others = [f.name for f in instance._meta.fields if f.name not in fields]
+        try:
+            instance.clean_fields(exclude=others)
+            instance.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                where = key_path(path, fields[name]) if fields.get(name) else path
+                if where not in self.paths:
+                    self.problem(where, " ".join(messages))
+
+    def values_fit(self, value, path="$", depth=0):
+        """Every value anywhere in the file, carried-along fields too, fits what can be stored."""
+        if depth > MAX_DEPTH:
+            self.problem(path, f"nested too deeply (at most {MAX_DEPTH} levels)")
+            return
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and self.text_fits(key_path(path, key), key):
+                    self.values_fit(item, key_path(path, key), depth + 1)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self.values_fit(item, f"{path}[{i}]", depth + 1)
+        elif isinstance(value, str):
+            self.text_fits(path, value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            self.problem(path, f"{value!r} is not a number a championship can hold")
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+            self.problem(path, f"{shown(value)} is beyond what a championship can hold")
+
+    def text_fits(self, path, text):
+        """No NUL and no lone surrogate: no database stores them in text."""
+        for character in text:
+            if character == "\x00" or "\ud800" <= character <= "\udfff":
+                self.problem(
+                    path, f"the character U+{ord(character):04X} does not belong in a championship file"
+                )
+                return False
+        return True
 
     def items(self, data, key, required):
         """The list under `key`, or [] after reporting why it is unusable."""
@@ -101,21 +189,29 @@ class _Checker:
             return None
         value = obj[key]
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            self.problem(f"{path}.{key}", f"must be a whole number, not {value!r}")
+            self.problem(f"{path}.{key}", f"must be a whole number, not {shown(value)}")
             return None
         if kind is str and not isinstance(value, str):
-            self.problem(f"{path}.{key}", f"must be text, not {value!r}")
+            self.problem(f"{path}.{key}", f"must be text, not {shown(value)}")
+            return None
+        return value
+
+    def optional_text(self, obj, path, key):
+        """Text under `key`, "" when absent; None (and a problem) when it is there but no text."""
+        value = obj.get(key, "")
+        if not isinstance(value, str):
+            self.problem(f"{path}.{key}", f"must be text, not {shown(value)}")
             return None
         return value
 
     def time(self, path, value):
         if not isinstance(value, str):
-            self.problem(path, f'a time must be written as text such as "1:13.32", not {value!r}')
+            self.problem(path, f'a time must be written as text such as "1:13.32", not {shown(value)}')
             return None
         try:
             return parse_time(value)
         except TimeFormatError as error:
-            self.problem(path, str(error))
+            self.problem(path, str(error)[:200])
             return None
 
     def raw_time(self, path, value, time):
@@ -138,13 +234,13 @@ class _Checker:
 
     def distance_order(self, path, value):
         if value not in self.checked.distances:
-            self.problem(path, f"unknown distance {value!r}")
+            self.problem(path, f"unknown distance {shown(value)}")
             return None
         return value
 
     def skater_name(self, path, value):
         if not isinstance(value, str) or value not in self.checked.skaters:
-            self.problem(path, f"unknown skater {value!r}")
+            self.problem(path, f"unknown skater {shown(value)}")
             return None
         return value
 
@@ -153,18 +249,27 @@ class _Checker:
         if not isinstance(data, dict):
             self.problem("$", "a championship file is a JSON object")
             return
+        self.values_fit(data)
         if data.get("format") != FORMAT:
-            self.problem("$.format", f"must be {FORMAT!r}, not {data.get('format')!r}")
+            self.problem("$.format", f"must be {FORMAT!r}, not {shown(data.get('format'))}")
         if data.get("version") != VERSION or isinstance(data.get("version"), bool):
-            self.problem("$.version", f"must be {VERSION}, not {data.get('version')!r}")
+            self.problem("$.version", f"must be {VERSION}, not {shown(data.get('version'))}")
         name = self.require(data, "$", "name")
         self.check_slug(self.slug or data.get("slug"), name)
         kind = self.require(data, "$", "kind")
         if kind is not None and kind not in KINDS:
-            self.problem("$.kind", f"unknown kind {kind!r}: use sprint, allround or custom")
+            self.problem("$.kind", f"unknown kind {shown(kind)}: use sprint, allround or custom")
         places = data.get("final_places")
         if places is not None and (isinstance(places, bool) or not isinstance(places, int) or places < 1):
-            self.problem("$.final_places", f"must be a whole number of skaters (such as 8), not {places!r}")
+            self.problem(
+                "$.final_places", f"must be a whole number of skaters (such as 8), not {shown(places)}"
+            )
+            places = None
+        self.model_rules(
+            Championship(name=name or "", final_places=places),
+            "$",
+            {"name": "name", "final_places": "final_places"},
+        )
         if not isinstance(data.get("rank_by_thousandths", False), bool):
             self.problem(
                 "$.rank_by_thousandths", f"must be true or false, not {data['rank_by_thousandths']!r}"
@@ -180,13 +285,14 @@ class _Checker:
         """The URL name: given (--slug or the file's), or derived from the name."""
         if slug is None:
             if name is not None and not slugify(name):
-                self.problem("$.slug", f"no URL name can be made of the name {name!r}: give a slug")
+                self.problem("$.slug", f"no URL name can be made of the name {shown(name)}: give a slug")
             self.checked.slug = slugify(name or "")[:100]
             return
         if not isinstance(slug, str) or not slug_re.fullmatch(slug) or len(slug) > 100:
+            example = slugify(slug if isinstance(slug, str) else "")[:100] or "wk-sprint-2024"
             self.problem(
                 "$.slug",
-                f"{slug!r} is not a URL name: use up to 100 letters, digits, - and _ (such as {slugify(str(slug)) or 'wk-sprint-2024'!r})",
+                f"{shown(slug)} is not a URL name: use up to 100 letters, digits, - and _ (such as {example!r})",
             )
         self.checked.slug = slug
 
@@ -196,10 +302,14 @@ class _Checker:
         if not isinstance(venue, dict):
             self.problem("$.venue", "must be an object with name, city and country")
             return
-        self.require(venue, "$.venue", "name")
-        country = venue.get("country")
-        if country is not None and not (isinstance(country, str) and COUNTRY.match(country)):
-            self.problem("$.venue.country", f"must be a 3-letter code such as NED, not {country!r}")
+        name = self.require(venue, "$.venue", "name")
+        city = self.optional_text(venue, "$.venue", "city")
+        country = self.optional_text(venue, "$.venue", "country")
+        self.model_rules(
+            Venue(name=name or "", city=city or "", country=country or ""),
+            "$.venue",
+            {"name": "name", "city": "city", "country": "country"},
+        )
 
     def check_distances(self, distances):
         for i, item in enumerate(distances):
@@ -207,13 +317,13 @@ class _Checker:
             order = self.require(item, path, "order", int)
             meters = self.require(item, path, "meters", int)
             if meters is not None and meters not in METERS:
-                self.problem(f"{path}.meters", f"{meters} is not a championship distance")
+                self.problem(f"{path}.meters", f"{shown(meters)} is not a championship distance")
             date = item.get("date") if isinstance(item, dict) else None
             if date is not None:
                 try:
                     date = datetime.date.fromisoformat(date)
                 except (TypeError, ValueError):
-                    self.problem(f"{path}.date", f"not a date (YYYY-MM-DD): {date!r}")
+                    self.problem(f"{path}.date", f"not a date (YYYY-MM-DD): {shown(date)}")
                     date = None
             if order is None:
                 continue
@@ -222,40 +332,36 @@ class _Checker:
             else:
                 extra = {k: v for k, v in item.items() if k not in DISTANCE_FIELDS}
                 self.checked.distances[order] = {"meters": meters, "date": date, "extra": extra}
-        orders = sorted(self.checked.distances)
-        if orders and orders != list(range(1, len(orders) + 1)):
-            missing = sorted(set(range(1, max(orders) + 1)) - set(orders))
-            if missing:
-                self.problem(
-                    "$.distances",
-                    f"distance order {', '.join(map(str, missing))} is missing (orders run 1..n)",
-                )
-            if orders[0] < 1:
-                self.problem("$.distances", "distance orders start at 1")
+        # Repeats are reported at their own paths above.
+        if problem := distance_order_problem(self.checked.distances):
+            self.problem("$.distances", problem)
 
     def check_skaters(self, skaters):
         for i, item in enumerate(skaters):
             path = f"$.skaters[{i}]"
             name = self.require(item, path, "name")
             country = self.require(item, path, "country")
-            if country is not None and not COUNTRY.match(country):
-                self.problem(f"{path}.country", f"must be a 3-letter code such as NED, not {country!r}")
+            self.model_rules(
+                Skater(name=name or "", country=country or ""), path, {"name": "name", "country": "country"}
+            )
             pbs = {}
             raw_pbs = item.get("pb", {}) if isinstance(item, dict) else {}
             if not isinstance(raw_pbs, dict):
                 self.problem(f"{path}.pb", 'must be an object such as {"500": "36.81"}')
                 raw_pbs = {}
-            for meters, text in raw_pbs.items():
-                if not (meters.isdigit() and int(meters) in METERS):
-                    self.problem(f"{path}.pb.{meters}", "not a championship distance")
+            for key, text in raw_pbs.items():
+                where = key_path(f"{path}.pb", key)
+                if key not in PB_KEYS:
+                    self.problem(where, 'not a championship distance: write the metres, such as "500"')
                     continue
-                time = self.time(f"{path}.pb.{meters}", text)
+                time = self.time(where, text)
                 if time is not None:
-                    pbs[meters] = format_time(time)
+                    pbs[PB_KEYS[key]] = time
+                    self.model_rules(PersonalBest(meters=PB_KEYS[key], time=time), where, {"time": None})
             if name is None:
                 continue
             if name in self.checked.skaters:
-                self.problem(f"{path}.name", f"skater {name!r} is listed twice")
+                self.problem(f"{path}.name", f"skater {shown(name)} is listed twice")
                 continue
             extra = {k: v for k, v in item.items() if k not in SKATER_FIELDS}
             self.checked.skaters[name] = {"country": country, "pb": pbs, "extra": extra}
@@ -272,6 +378,9 @@ class _Checker:
             if number is not None and number < 1:
                 self.problem(f"{path}.pair", "pair numbers start at 1")
                 number = None
+            if number is not None:
+                self.model_rules(Start(pair=number), path, {"pair": "pair"})
+                number = None if f"{path}.pair" in self.paths else number
             if not isinstance(item, dict):
                 continue
             if not item.get("inner") and not item.get("outer"):
@@ -331,32 +440,40 @@ class _Checker:
                 self.problem(f"{path}.splits", "must be a list of passing times")
                 raw_splits = []
             for j, text in enumerate(raw_splits):
-                split = self.time(f"{path}.splits[{j}]", text) if text is not None else None
-                splits.append(format_time(split) if split is not None else None)
+                split = self.time(f"{path}.splits[{j}]", text)
+                if split is not None:
+                    splits.append(format_time(split))
+            note = self.optional_text(item, path, "note")
+            if len(splits) == len(raw_splits):  # each passing time read: now their order and the finish
+                self.model_rules(
+                    Result(time=time, splits=splits, note=note or ""),
+                    path,
+                    {"splits": "splits", "note": "note"},
+                )
             if order is None or name is None:
                 continue
             if (order, name) in seen:
                 self.problem(path, f"{name} already has a result on distance {order} ({seen[order, name]})")
                 continue
             seen[order, name] = path
-            note = item.get("note") or ""
             extra = {k: v for k, v in item.items() if k not in RESULT_FIELDS}
-            self.checked.results.append((order, name, time, status, splits, str(note), extra, raw_time))
+            self.checked.results.append((order, name, time, status, splits, note or "", extra, raw_time))
 
     def check_records(self, records):
         for i, item in enumerate(records):
             path = f"$.records[{i}]"
             kind = self.require(item, path, "kind")
             if kind is not None and kind not in RECORD_KINDS:
-                self.problem(f"{path}.kind", f"unknown record kind {kind!r}: use TR, WR, NR or CR")
+                self.problem(f"{path}.kind", f"unknown record kind {shown(kind)}: use TR, WR, NR or CR")
             meters = self.require(item, path, "meters", int)
             if meters is not None and meters not in METERS:
-                self.problem(f"{path}.meters", f"{meters} is not a championship distance")
+                self.problem(f"{path}.meters", f"{shown(meters)} is not a championship distance")
             time = None
             if self.require(item, path, "time") is not None:
                 time = self.time(f"{path}.time", item["time"])
             if isinstance(item, dict):
-                holder = item.get("holder") or ""
+                holder = self.optional_text(item, path, "holder") or ""
+                self.model_rules(Record(holder=holder), path, {"holder": "holder"})
                 # Another record's country (its holder's) is carried along, as any other field.
                 extra = {k: v for k, v in item.items() if k not in RECORD_FIELDS}
                 country = ""
@@ -367,7 +484,7 @@ class _Checker:
                             f"{path}.country",
                             f"a national record names its country, a 3-letter code such as NED, not {country!r}",
                         )
-                self.checked.records.append((kind, meters, time, str(holder), country, extra))
+                self.checked.records.append((kind, meters, time, holder, country, extra))
 
 
 def check(data, slug=None):
@@ -393,18 +510,11 @@ def load(data, slug=None, replace=False, results_until=None):
                 raise ChampionshipFileError(
                     [f"$.slug: a championship {slug!r} already exists (use --replace to overwrite it)"]
                 )
+            existing = existing.get()
             existing.delete()
-        venue = None
-        if data.get("venue"):
-            v = data["venue"]
-            venue, _ = Venue.objects.update_or_create(
-                name=v["name"],
-                city=v.get("city", ""),
-                defaults={
-                    "country": v.get("country", ""),
-                    "extra": {k: value for k, value in v.items() if k not in VENUE_FIELDS},
-                },
-            )
+        else:
+            existing = None
+        venue = _venue(data["venue"], existing) if data.get("venue") else None
         championship = Championship.objects.create(
             name=data["name"],
             slug=slug,
@@ -427,14 +537,15 @@ def load(data, slug=None, replace=False, results_until=None):
         }
         skaters = {
             name: Skater.objects.create(
-                championship=championship,
-                name=name,
-                country=s["country"],
-                personal_bests=s["pb"],
-                extra=s["extra"],
+                championship=championship, name=name, country=s["country"], extra=s["extra"]
             )
             for name, s in checked.skaters.items()
         }
+        PersonalBest.objects.bulk_create(
+            PersonalBest(skater=skaters[name], meters=meters, time=time)
+            for name, s in checked.skaters.items()
+            for meters, time in s["pb"].items()
+        )
         Start.objects.bulk_create(
             Start(distance=distances[order], pair=pair, lane=lane, skater=skaters[name])
             for order, pair, lane, name in checked.starts
@@ -474,6 +585,34 @@ def raw_time_text(raw_time):
     return text[:-1] if text.endswith("0") else text
 
 
+def _venue(facts, replaced):
+    """The venue the file names: the same one when it holds the same facts, else a new one.
+
+    A venue is shared: loading a file never changes one that another championship uses. One that
+    only the replaced championship (or none) used is brought up to date instead.
+    """
+    wanted = {
+        "country": facts.get("country", ""),
+        "extra": {k: v for k, v in facts.items() if k not in VENUE_FIELDS},
+    }
+    venue, created = Venue.objects.get_or_create(
+        name=facts["name"], city=facts.get("city", ""), defaults=wanted
+    )
+    if created or all(getattr(venue, k) == v for k, v in wanted.items()):
+        return venue
+    if venue.championships.exclude(pk=getattr(replaced, "pk", None)).exists():
+        raise ChampionshipFileError(
+            [
+                f"$.venue: {venue} is already used by other championships with country {venue.country!r}"
+                f"{' and other details' if venue.extra != wanted['extra'] else ''}: write the venue as "
+                "they have it, or change it in the admin"
+            ]
+        )
+    venue.country, venue.extra = wanted["country"], wanted["extra"]
+    venue.save(update_fields=["country", "extra"])
+    return venue
+
+
 def dump(championship):
     """The championship as a championship file (a dict ready for json.dump)."""
     data = {
@@ -497,9 +636,13 @@ def dump(championship):
     ]
     data["skaters"] = [
         {"name": s.name, "country": s.country}
-        | ({"pb": s.personal_bests} if s.personal_bests else {})
+        | (
+            {"pb": {str(b.meters): format_time(b.time) for b in bests}}
+            if (bests := s.personal_bests.all())
+            else {}
+        )
         | s.extra
-        for s in championship.skaters.order_by("pk")
+        for s in championship.skaters.order_by("pk").prefetch_related("personal_bests")
     ]
     pairs = {}
     for start in (

@@ -4,20 +4,57 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Min, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 
 from . import scoring
 from .display import result_text
 from .scoring import official_time
-from .times import format_time
+from .times import format_time, parse_time
+from .validators import (
+    COUNTRY_PATTERN,
+    MAX_SKATERS,
+    NAME_MAX_LENGTH,
+    SMALL_INTEGER_MAX,
+    validate_country,
+    validate_name,
+    validate_race_time,
+    validate_splits,
+    validate_text,
+)
 
 # The distances skated on a 400 m track; the championship file's loader checks the same list.
 METERS = (100, 300, 500, 700, 1000, 1500, 3000, 5000, 10000)
 METERS_CHOICES = [(m, f"{m} m") for m in METERS]
 # What each of scoring's statuses means (a status scoring adds without one here fails at import).
 STATUS_MEANINGS = {"DQ": "disqualified", "DNS": "did not start", "DNF": "did not finish", "WDR": "withdrawn"}
+
+
+# --- Data rules the database holds too (validators.py has the model side) -----------------------
+# Every door validates first; these CHECKs stop what slips past (SQLite holds any length or number).
+
+
+def length_between(field, low, high, name):
+    """A CHECK that the text in `field` is `low`..`high` characters long."""
+    condition = Q(LessThanOrEqual(Length(field), high))
+    if low:
+        condition &= Q(GreaterThanOrEqual(Length(field), low))
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def country_code(field, name, blank=False):
+    """A CHECK that `field` holds three capital letters A-Z (or nothing, when `blank`)."""
+    condition = Q(**{f"{field}__regex": COUNTRY_PATTERN})
+    return models.CheckConstraint(condition=Q(**{field: ""}) | condition if blank else condition, name=name)
+
+
+RACE_TIME_VALIDATORS = [validate_race_time]
+SMALL_NUMBER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(SMALL_INTEGER_MAX)]
+# --- end of data rules ---------------------------------------------------------------------------
 
 
 class ChampionshipQuerySet(models.QuerySet):
@@ -33,7 +70,7 @@ class Championship(models.Model):
         ALLROUND = "allround", "Allround"
         CUSTOM = "custom", "Custom"
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_name])
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     venue = models.ForeignKey(
@@ -44,6 +81,7 @@ class Championship(models.Model):
     final_places = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SKATERS)],
         help_text="How many skaters qualify for the last distance (allround: 8). Empty: no cut.",
     )
     # The Dutch federation's way; ISU championships share the rank of equal hundredths.
@@ -60,6 +98,15 @@ class Championship(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        constraints = [
+            length_between("name", 1, NAME_MAX_LENGTH, "championship_name_length"),
+            length_between("slug", 1, 100, "championship_slug_length"),
+            models.CheckConstraint(
+                condition=Q(final_places__isnull=True)
+                | Q(final_places__gte=1, final_places__lte=MAX_SKATERS),
+                name="championship_final_places_range",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -69,13 +116,18 @@ class Championship(models.Model):
 
 
 class Venue(models.Model):
-    name = models.CharField(max_length=200)
-    city = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=3, blank=True)
+    name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_name])
+    city = models.CharField(max_length=100, blank=True, validators=[validate_text])
+    country = models.CharField(max_length=3, blank=True, validators=[validate_country])
     extra = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["name", "city"], name="unique_venue_name_city")]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "city"], name="unique_venue_name_city"),
+            length_between("name", 1, NAME_MAX_LENGTH, "venue_name_length"),
+            length_between("city", 0, 100, "venue_city_length"),
+            country_code("country", "venue_country_code", blank=True),
+        ]
 
     def __str__(self):
         return f"{self.name}, {self.city}" if self.city else self.name
@@ -93,8 +145,8 @@ class Record(models.Model):
     championship = models.ForeignKey(Championship, on_delete=models.CASCADE, related_name="records")
     kind = models.CharField(max_length=2, choices=Kind.choices)
     meters = models.PositiveIntegerField(choices=METERS_CHOICES)
-    time = models.DecimalField(max_digits=7, decimal_places=2)
-    holder = models.CharField(max_length=200, blank=True)
+    time = models.DecimalField(max_digits=7, decimal_places=2, validators=RACE_TIME_VALIDATORS)
+    holder = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, validators=[validate_text])
     # A national record is its country's: only the skaters of that country can beat it.
     country = models.CharField(
         max_length=3, blank=True, help_text="The country of a national record (NR), such as NED."
@@ -105,6 +157,8 @@ class Record(models.Model):
         ordering = ["kind", "meters"]
         constraints = [
             models.CheckConstraint(condition=Q(time__gt=0), name="record_time_positive"),
+            models.CheckConstraint(condition=Q(meters__in=METERS), name="record_meters_skated"),
+            length_between("holder", 0, NAME_MAX_LENGTH, "record_holder_length"),
         ]
 
     def __str__(self):
@@ -123,7 +177,7 @@ class Record(models.Model):
 class Distance(models.Model):
     championship = models.ForeignKey(Championship, on_delete=models.CASCADE, related_name="distances")
     # A distance is known by its place in the programme: a sprint skates 500 and 1000 twice.
-    order = models.PositiveSmallIntegerField()
+    order = models.PositiveSmallIntegerField(validators=SMALL_NUMBER_VALIDATORS)
     meters = models.PositiveIntegerField(choices=METERS_CHOICES)
     date = models.DateField(null=True, blank=True)
     # The referee has confirmed the distance's results; until then they are provisional.
@@ -139,6 +193,8 @@ class Distance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["championship", "order"], name="unique_distance_order"),
             models.CheckConstraint(condition=Q(order__gte=1), name="distance_order_from_one"),
+            models.CheckConstraint(condition=Q(order__lte=SMALL_INTEGER_MAX), name="distance_order_fits"),
+            models.CheckConstraint(condition=Q(meters__in=METERS), name="distance_meters_skated"),
         ]
 
     def __str__(self):
@@ -150,10 +206,8 @@ class Distance(models.Model):
 
 class Skater(models.Model):
     championship = models.ForeignKey(Championship, on_delete=models.CASCADE, related_name="skaters")
-    name = models.CharField(max_length=200)
-    country = models.CharField(max_length=3)
-    # Personal bests before the championship, by metres: {"500": "36.81"}.
-    personal_bests = models.JSONField(default=dict, blank=True)
+    name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_name])
+    country = models.CharField(max_length=3, validators=[validate_country])
     extra = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
@@ -161,11 +215,43 @@ class Skater(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["championship", "name"], name="unique_skater_name_per_championship"
-            )
+            ),
+            length_between("name", 1, NAME_MAX_LENGTH, "skater_name_length"),
+            country_code("country", "skater_country_code"),
         ]
 
     def __str__(self):
         return f"{self.name} ({self.country})"
+
+
+class PersonalBestQuerySet(models.QuerySet):
+    def for_championship(self, championship):
+        return self.filter(skater__championship=championship)
+
+    def by_skater_and_meters(self):
+        """{(skater id, metres): time}, as scoring.record_badges takes them."""
+        return {(best.skater_id, best.meters): best.time for best in self}
+
+
+class PersonalBest(models.Model):
+    """A skater's best time on a distance before the championship (the PB badge compares to it)."""
+
+    skater = models.ForeignKey(Skater, on_delete=models.CASCADE, related_name="personal_bests")
+    meters = models.PositiveIntegerField(choices=METERS_CHOICES)
+    time = models.DecimalField(max_digits=7, decimal_places=2, validators=RACE_TIME_VALIDATORS)
+
+    objects = PersonalBestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["skater", "meters"]
+        constraints = [
+            models.UniqueConstraint(fields=["skater", "meters"], name="one_personal_best_per_distance"),
+            models.CheckConstraint(condition=Q(time__gt=0), name="personal_best_time_positive"),
+            models.CheckConstraint(condition=Q(meters__in=METERS), name="personal_best_meters_skated"),
+        ]
+
+    def __str__(self):
+        return f"{self.skater.name}: {self.meters} m {format_time(self.time)}"
 
 
 class Start(models.Model):
@@ -176,7 +262,7 @@ class Start(models.Model):
         OUTER = "outer", "Outer (red)"
 
     distance = models.ForeignKey(Distance, on_delete=models.CASCADE, related_name="starts")
-    pair = models.PositiveSmallIntegerField()
+    pair = models.PositiveSmallIntegerField(validators=SMALL_NUMBER_VALIDATORS)
     lane = models.CharField(max_length=5, choices=Lane.choices)
     skater = models.ForeignKey(Skater, on_delete=models.CASCADE, related_name="starts")
 
@@ -186,6 +272,7 @@ class Start(models.Model):
             models.UniqueConstraint(fields=["distance", "skater"], name="one_start_per_skater"),
             models.UniqueConstraint(fields=["distance", "pair", "lane"], name="one_skater_per_lane"),
             models.CheckConstraint(condition=Q(pair__gte=1), name="pair_number_from_one"),
+            models.CheckConstraint(condition=Q(pair__lte=SMALL_INTEGER_MAX), name="pair_number_fits"),
         ]
 
     def __str__(self):
@@ -217,7 +304,9 @@ class Result(models.Model):
     distance = models.ForeignKey(Distance, on_delete=models.CASCADE, related_name="results")
     skater = models.ForeignKey(Skater, on_delete=models.CASCADE, related_name="results")
     # Hundredths of a second; a status may carry a time that is shown but never counted.
-    time = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    time = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, validators=RACE_TIME_VALIDATORS
+    )
     # The time as measured (a timing system's thousandths), where known; `time` is its truncation.
     raw_time = models.DecimalField(
         max_digits=8,
@@ -228,8 +317,8 @@ class Result(models.Model):
     )
     status = models.CharField(max_length=3, choices=Status.choices, blank=True, default="")
     # Passing times in seconds, as strings with two decimals ("17.85"), in order.
-    splits = models.JSONField(default=list, blank=True)
-    note = models.CharField(max_length=200, blank=True)
+    splits = models.JSONField(default=list, blank=True, validators=[validate_splits])
+    note = models.CharField(max_length=200, blank=True, validators=[validate_text])
     # Increases with every saved change: a form remembers the version it was opened on, so a save
     # over a value someone changed meanwhile is caught (results.save_result).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -254,12 +343,23 @@ class Result(models.Model):
                 name="result_raw_time_truncates_to_time",
                 violation_error_message="The measured time must truncate to the time.",
             ),
+            length_between("note", 0, 200, "result_note_length"),
         ]
 
     def __str__(self):
         return f"{self.skater.name}, {self.distance}: {result_text(self.time, self.status)}"
 
     def clean(self):
+        # Data rule: the passing times come before the finish (validate_splits checks their order).
+        if self.time is not None and isinstance(self.splits, list) and self.splits:
+            try:
+                last = parse_time(self.splits[-1])
+            except (AttributeError, ValueError):
+                return  # validate_splits names the unreadable passing time
+            if last >= self.time:
+                raise ValidationError(
+                    {"splits": f"The last passing time ({self.splits[-1]}) must be below the finish time."}
+                )
         if self.raw_time is None:
             return
         if self.time is None:

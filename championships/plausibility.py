@@ -1,11 +1,11 @@
-"""Plausible times (RULES.md): a time far from what its distance allows is almost always a typing
+"""Plausible times (docs/rules.md): a time far from what its distance allows is almost always a typing
 slip, so it needs the official's confirmation before it is saved (it is never refused)."""
 
 from decimal import Decimal
 
 from django.conf import settings
 
-from .times import TimeFormatError, format_time, parse_time
+from .times import format_time, parse_time
 
 # How far from the skater's personal best a time may lie before it is questioned.
 FASTER_THAN_BEST = Decimal("0.04")
@@ -14,11 +14,9 @@ SLOWER_THAN_BEST = Decimal("0.15")
 
 def personal_best(skater, meters):
     """The skater's personal best on `meters` before the championship, or None. The one place
-    this module reads them (where they are stored is the Skater model's business)."""
-    try:
-        return parse_time(str(skater.personal_bests.get(str(meters), "")))
-    except TimeFormatError:
-        return None
+    this module reads them (where they are stored is the PersonalBest model's business)."""
+    best = skater.personal_bests.filter(meters=meters).first()
+    return best.time if best else None
 
 
 def implausible(time, meters, skater):
@@ -61,6 +59,6 @@ def _minutes_typed_as_seconds(time):
 
 
 def _rounded(time):
-    """A range end as RULES.md writes it: 1:04, 50."""
+    """A range end as docs/rules.md writes it: 1:04, 50."""
     text = format_time(time)
     return text.removesuffix(".00")

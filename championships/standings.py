@@ -11,8 +11,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from . import scoring
-from .models import Distance, Record, Result, Skater, Start
-from .times import parse_time
+from .models import Distance, PersonalBest, Record, Result, Skater, Start
 
 
 def _page_view(cls, scored, **changes):
@@ -153,11 +152,7 @@ class Standings:
             scoring.Record(kind=r.kind, meters=r.meters, time=r.time, country=r.country or None)
             for r in Record.objects.filter(championship=self.championship)
         ]
-        personal_bests = {
-            (skater.pk, int(meters)): parse_time(time)
-            for skater in self.skaters.values()
-            for meters, time in skater.personal_bests.items()
-        }
+        personal_bests = PersonalBest.objects.for_championship(self.championship).by_skater_and_meters()
         countries = {skater.pk: skater.country for skater in self.skaters.values()}
         return scoring.record_badges(
             self.scoring_distances, self.scoring_results, records, personal_bests, countries

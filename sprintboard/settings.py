@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# The JSON feed and the CSV exports are for other sites (CONTRACT.md): any origin may read them,
+# The JSON feed and the CSV exports are for other sites (docs/interfaces.md): any origin may read them,
 # and nothing else.
 CORS_URLS_REGEX = r"^/[-\w]+/(standings\.(json|csv)|distances/\d+/results\.csv)$"
 CORS_ALLOW_ALL_ORIGINS = True
@@ -178,7 +178,7 @@ else:
 # when it reconnects. About 30 frames of the standings.
 LIVE_SEND_BUFFER_LIMIT = env_int("LIVE_SEND_BUFFER_LIMIT", 1024 * 1024)
 
-# Times a senior championship's distances are skated in, by metres (RULES.md "Plausible times"):
+# Times a senior championship's distances are skated in, by metres (docs/rules.md "Plausible times"):
 # a time outside them needs the official's confirmation before it is saved. A deployment for
 # juniors or masters overrides them.
 PLAUSIBLE_TIMES = {

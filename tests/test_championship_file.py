@@ -501,3 +501,212 @@ def test_other_fields_are_carried_along_everywhere(seed_data, where):
     PLACES[where](seed_data)["remark"] = f"kept on the {where}"
     dumped = dump(load(seed_data))
     assert PLACES[where](dumped).get("remark") == f"kept on the {where}"
+
+
+# --- values beyond what a championship can hold: a message at the path, on SQLite and PostgreSQL --
+
+
+def _put(*place, value):
+    def change(data):
+        target = data
+        for key in place[:-1]:
+            target = target[key]
+        target[place[-1]] = value
+
+    return change
+
+
+def _nested(depth):
+    value = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+FINISH_4_KOK = 7  # results[7]: Femke Kok, distance 4, 1:13.57
+
+BEYOND_LIMITS = {
+    "order 10^20": (
+        _put("distances", 3, "order", value=10**20),
+        "$.distances: Distance order 4 is missing: 4 distances are numbered 1..4 without gaps, "
+        "not 100000000000000000000.",
+    ),
+    "pair number 40000": (
+        _put("pairs", 0, "pair", value=40000),
+        "$.pairs[0].pair: Ensure this value is less than or equal to 32767.",
+    ),
+    "pair number 10^20": (
+        _put("pairs", 0, "pair", value=10**20),
+        "$.pairs[0].pair: 100000000000000000000 is beyond what a championship can hold",
+    ),
+    "final_places 70000": (
+        _put("final_places", value=70000),
+        "$.final_places: Ensure this value is less than or equal to 100.",
+    ),
+    "a carried-along number of 5000 digits": (
+        _put("notes", value=10**5000),
+        "$.notes: a number of about 5001 digits is beyond what a championship can hold",
+    ),
+    "a carried-along 10^20": (
+        _put("venue", "opened", value=10**20),
+        "$.venue.opened: 100000000000000000000 is beyond what a championship can hold",
+    ),
+    "a carried-along infinity": (
+        _put("notes", value=float("inf")),
+        "$.notes: inf is not a number a championship can hold",
+    ),
+    "personal best key ²": (
+        _put("skaters", 0, "pb", value={"²": "36.81"}),
+        '$.skaters[0].pb["²"]: not a championship distance: write the metres, such as "500"',
+    ),
+    "personal best key 0500": (
+        _put("skaters", 0, "pb", value={"0500": "36.81"}),
+        '$.skaters[0].pb.0500: not a championship distance: write the metres, such as "500"',
+    ),
+    "venue city null": (_put("venue", "city", value=None), "$.venue.city: must be text, not None"),
+    "venue country null": (_put("venue", "country", value=None), "$.venue.country: must be text, not None"),
+    "venue country GER with a newline": (
+        _put("venue", "country", value="GER\n"),
+        "$.venue.country: A country is three capital letters A-Z, such as NED. "
+        "Ensure this value has at most 3 characters (it has 4).",
+    ),
+    "deeply nested carried-along field": (
+        _put("notes", value=_nested(200)),
+        "$.notes" + "[0]" * 32 + ": nested too deeply (at most 32 levels)",
+    ),
+    "championship name over 200": (
+        _put("name", value="W" * 201),
+        "$.name: Ensure this value has at most 200 characters (it has 201).",
+    ),
+    "skater name over 200": (
+        _put("skaters", 9, "name", value="E" * 201),
+        "$.skaters[9].name: Ensure this value has at most 200 characters (it has 201).",
+    ),
+    "NUL in a skater name": (
+        _put("skaters", 9, "name", value="Ellia\x00Smeding"),
+        "$.skaters[9].name: the character U+0000 does not belong in a championship file",
+    ),
+    "NUL in a carried-along field": (
+        _put("results", 0, "source", value="pub\x00lished"),
+        "$.results[0].source: the character U+0000 does not belong in a championship file",
+    ),
+    "a lone surrogate in a name": (
+        _put("skaters", 9, "name", value="Ellia \ud800"),
+        "$.skaters[9].name: the character U+D800 does not belong in a championship file",
+    ),
+    "a right-to-left override in a name": (
+        _put("skaters", 9, "name", value="\u202eEllia Smeding"),
+        "$.skaters[9].name: Text direction characters (U+202E) do not belong in a name.",
+    ),
+    "a name of spaces only": (
+        _put("skaters", 9, "name", value="   "),
+        "$.skaters[9].name: A name cannot be blank or spaces only.",
+    ),
+    "a newline in a name": (
+        _put("name", value="World Sprint\n2024"),
+        "$.name: Control characters (such as U+000A) do not belong in a name or a line of text.",
+    ),
+    "country JPN with a newline": (
+        _put("skaters", 0, "country", value="JPN\n"),
+        "$.skaters[0].country: A country is three capital letters A-Z, such as NED. "
+        "Ensure this value has at most 3 characters (it has 4).",
+    ),
+    "country in lower case": (
+        _put("skaters", 0, "country", value="jpn"),
+        "$.skaters[0].country: A country is three capital letters A-Z, such as NED.",
+    ),
+    "a null passing time": (
+        _put("results", FINISH_4_KOK, "splits", value=["16.31", None]),
+        '$.results[7].splits[1]: a time must be written as text such as "1:13.32", not None',
+    ),
+    "passing times that do not increase": (
+        _put("results", FINISH_4_KOK, "splits", value=["44.20", "16.31"]),
+        "$.results[7].splits: Passing time 2 (16.31) must be later than the one before it.",
+    ),
+    "equal passing times": (
+        _put("results", FINISH_4_KOK, "splits", value=["16.31", "16,31"]),
+        "$.results[7].splits: Passing time 2 (16.31) must be later than the one before it.",
+    ),
+    "a passing time after the finish": (
+        _put("results", FINISH_4_KOK, "splits", value=["16.31", "1:14.00"]),
+        "$.results[7].splits: The last passing time (1:14.00) must be below the finish time.",
+    ),
+    "a note that is no text": (
+        _put("results", FINISH_4_KOK, "note", value={"a": 1}),
+        "$.results[7].note: must be text, not a JSON object",
+    ),
+    "a holder over 200": (
+        _put("records", 0, "holder", value="h" * 201),
+        "$.records[0].holder: Ensure this value has at most 200 characters (it has 201).",
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("change", "problem"), BEYOND_LIMITS.values(), ids=BEYOND_LIMITS.keys())
+def test_values_beyond_the_limits_are_refused_with_their_path(wk_sprint, seed_data, change, problem):
+    assert (seed_data["results"][FINISH_4_KOK]["skater"], seed_data["results"][FINISH_4_KOK]["time"]) == (
+        "Femke Kok",
+        "1:13.57",
+    )
+    change(seed_data)
+    before = counts()
+    with pytest.raises(ChampionshipFileError) as refused:
+        load(seed_data, slug=SEED_SLUG, replace=True)
+    assert problem in refused.value.problems
+    assert counts() == before
+    assert Championship.objects.get(slug=SEED_SLUG).pk == wk_sprint.pk
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('{"final_places": ' + "9" * 5000 + "}", "$: a number has too many digits to be read"),
+        ("[" * 100000 + "]" * 100000, "$: nested too deeply (at most 32 levels)"),
+        (
+            '{"name": "x",}',
+            "$: not valid JSON: Illegal trailing comma before end of object: line 1 column 13 (char 12)",
+        ),
+    ],
+    ids=["5000 digits", "deeply nested", "trailing comma"],
+)
+def test_load_championship_refuses_unreadable_json_with_a_message(tmp_path, db, text, problem):
+    from django.core.management import CommandError, call_command
+
+    file = tmp_path / "bad.json"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("load_championship", str(file))
+    assert str(refused.value) == f"{file} was not loaded: {problem}"
+    assert counts() == {model.__name__: 0 for model in MODELS}
+
+
+# --- venues are shared: a file never changes one that another championship uses ----------------
+
+
+@pytest.mark.django_db
+def test_a_file_with_the_same_venue_reuses_it(wk_sprint, seed_data):
+    other = load(seed_data, slug="other")
+    assert other.venue_id == wk_sprint.venue_id
+    assert Venue.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_file_never_rewrites_a_venue_other_championships_use(wk_sprint, seed_data):
+    seed_data["venue"] = {"name": "Max Aicher Arena", "city": "Inzell", "country": "AUT", "roof": True}
+    with pytest.raises(ChampionshipFileError) as refused:
+        load(seed_data, slug="other")
+    assert refused.value.problems == [
+        "$.venue: Max Aicher Arena, Inzell is already used by other championships with country 'GER' "
+        "and other details: write the venue as they have it, or change it in the admin"
+    ]
+    venue = Venue.objects.get()
+    assert (venue.country, venue.extra) == ("GER", {})
+    assert not Championship.objects.filter(slug="other").exists()
+
+
+@pytest.mark.django_db
+def test_replacing_the_only_championship_at_a_venue_updates_the_venue(wk_sprint, seed_data):
+    seed_data["venue"]["country"] = "AUT"
+    replaced = load(seed_data, slug=SEED_SLUG, replace=True)
+    assert (replaced.venue_id, replaced.venue.country) == (wk_sprint.venue_id, "AUT")

@@ -346,7 +346,7 @@ async def test_a_storm_of_connects_all_end_on_the_latest_state(final_1000, kok):
             await communicator.disconnect()
 
 
-# --- every change of what the pages show goes live (CONTRACT.md: revision) -------------------
+# --- every change of what the pages show goes live (docs/interfaces.md: revision) -------------------
 
 
 def revision():

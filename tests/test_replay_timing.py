@@ -1,4 +1,4 @@
-"""`manage.py replay_timing` (TIMING.md): recordings in Sprintboard's own format and in Emando
+"""`manage.py replay_timing` (docs/timing.md): recordings in Sprintboard's own format and in Emando
 Vantage's event stream, in process and through the feed of a real daphne.
 
 The recordings in tests/data/ are pair 4 of the seed's final 1000 m (Kimi Goetz inner, Jutta

@@ -1,4 +1,4 @@
-"""The timing feed, `POST /api/timing/<slug>/events` (TIMING.md), and its tokens.
+"""The timing feed, `POST /api/timing/<slug>/events` (docs/timing.md), and its tokens.
 
 Seed: World Sprint 2024 women before the final 1000 m (distance 4), whose pair 4 is Kimi Goetz
 (inner) and Jutta Leerdam (outer), and pair 5 Femke Kok (inner) and Miho Takagi (outer).

@@ -1,4 +1,4 @@
-"""Applying a batch of timing events (TIMING.md): checked and applied in order, whole or not at all.
+"""Applying a batch of timing events (docs/timing.md): checked and applied in order, whole or not at all.
 
 A finish, a status or a clear writes the skater's result through `results`, the one path every
 result takes (validation, records, history, live push); passings are kept per race and become

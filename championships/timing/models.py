@@ -106,7 +106,7 @@ class Race(models.Model):
         return [format_time(hundredths(time)) for _, time in self.passing_times()]
 
     def lap_times(self):
-        """[(metres, lap time)]: each the difference of two truncated passing times (RULES.md),
+        """[(metres, lap time)]: each the difference of two truncated passing times (docs/rules.md),
         the finish included once it is in."""
         times = [(m, hundredths(t)) for m, t in self.passing_times()]
         if self.finish:

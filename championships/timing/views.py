@@ -1,4 +1,4 @@
-"""`POST /api/timing/<slug>/events`: the timing feed's one door (TIMING.md).
+"""`POST /api/timing/<slug>/events`: the timing feed's one door (docs/timing.md).
 
 Checked in this order: 404 unknown championship, 401 no or unknown token, 403 a token of another
 championship or a revoked one, 429 too many requests from the token, 415 not JSON, 413 a body

@@ -1,8 +1,6 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
-from championships.championship_file import ChampionshipFileError, load
+from championships.championship_file import ChampionshipFileError, load, parse
 
 
 class Command(BaseCommand):
@@ -18,11 +16,15 @@ class Command(BaseCommand):
     def handle(self, file, slug=None, replace=False, **options):
         try:
             with open(file, encoding="utf-8") as f:
-                data = json.load(f)
+                text = f.read()
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}")
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        except UnicodeDecodeError as error:
             raise CommandError(f"{file} is not valid JSON: {error}")
+        try:
+            data = parse(text)
+        except ChampionshipFileError as error:
+            raise CommandError(f"{file} was not loaded: {error}")
         try:
             championship = load(data, slug=slug, replace=replace)
         except ChampionshipFileError as error:

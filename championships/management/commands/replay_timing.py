@@ -1,4 +1,4 @@
-"""Replay a timing system's recording through the feed, at a pace (TIMING.md)."""
+"""Replay a timing system's recording through the feed, at a pace (docs/timing.md)."""
 
 import json
 import time
