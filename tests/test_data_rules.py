@@ -342,8 +342,8 @@ def test_the_database_refuses_final_places_and_orders_beyond_the_rules(wk_sprint
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_turns_json_personal_bests_into_rows():
     executor = MigrationExecutor(connection)
-    before = [("championships", "0005_official_results")]
-    after = [("championships", "0004_datarules")]
+    before = [("championships", "0008_entry")]
+    after = [("championships", "0009_datarules")]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     championship = old.get_model("championships", "Championship").objects.create(

@@ -307,8 +307,7 @@ def test_a_time_far_from_the_personal_best_needs_confirming(
     official_client, wk_sprint_after_3, time, message
 ):
     kok = skater(wk_sprint_after_3, "Femke Kok")
-    kok.personal_bests = {"1000": "1:13.00"}
-    kok.save()
+    kok.personal_bests.update_or_create(meters=1000, defaults={"time": Decimal("73.00")})
     url = pair_url(wk_sprint_after_3, 5)
     page = unescape(official_client.post(url, {"inner": time}).content.decode())
     assert f"{message} — tick confirm to save it." in page
