@@ -37,7 +37,7 @@ def page_language(code):
 def render_race(standings, language=settings.LANGUAGE_CODE):
     """The race panel alone (the pair on the ice): what a passing pushes."""
     with translation.override(language):
-        return render_to_string("championships/_race.html#race", {"standings": standings})
+        return render_to_string("championships/_race.html#race", {"standings": standings}).strip()
 
 
 def render_fragments(standings, language=settings.LANGUAGE_CODE, distances=None):
