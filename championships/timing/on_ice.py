@@ -7,6 +7,7 @@ whose skaters all have a finish or a status is "finished", with the start list's
 Once a later distance has results the panel is empty.
 """
 
+import weakref
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -51,7 +52,17 @@ class PairOnIce:
 
 
 def pair_on_ice(standings):
-    """The race panel's pair of `standings`' championship, or None."""
+    """The race panel's pair of `standings`' championship, or None: read once per `Standings`
+    (a push renders the panel in every followed language from one reading, as the rest)."""
+    if standings not in _read:
+        _read[standings] = _pair_on_ice(standings)
+    return _read[standings]
+
+
+_read = weakref.WeakKeyDictionary()  # Standings -> its PairOnIce or None
+
+
+def _pair_on_ice(standings):
     latest = (
         Race.objects.filter(distance__championship=standings.championship)
         .select_related("distance")
