@@ -35,11 +35,13 @@ demo: $(VENV)/.installed
 	$(PY) manage.py demo
 	$(PY) -m daphne -b 127.0.0.1 -p $(PORT) sprintboard.asgi:application
 
-# In a second terminal while `make demo` runs: the final 1000 m, pair by pair, through the admin.
+# In a second terminal while `make demo` runs: the final 1000 m skated live, passing by passing,
+# from the timing system's recording posted to the feed as a timing system would (docs/timing.md).
 PACE ?= 5
 replay: $(VENV)/.installed
-	$(PY) manage.py replay wk-sprint-2024-women --distance 4 --source data/wk-sprint-2024-women.json \
-		--pace $(PACE) --server http://127.0.0.1:$(PORT)
+	T=$$($(PY) manage.py timing_token wk-sprint-2024-women --name "demo $$(date +%s)" | tail -1); \
+	$(PY) manage.py replay_timing wk-sprint-2024-women data/wk-sprint-2024-women-1000m-2.jsonl --distance 4 \
+		--pace $(PACE) --server http://127.0.0.1:$(PORT) --token $$T
 
 test: lint
 	$(PY) -m pytest

@@ -4,11 +4,15 @@
 new state once (render once per followed language, then group_send).
 
 A model that pages show is tracked with one line below: `track(Model, where)`, `where(instance)`
-giving the (championship id, distance order or None for every distance) it changes. Bulk
+giving the (championship id, distance order or None for every distance) it changes. The timing
+feed's races are tracked as a change of the race panel alone (`race_changed`): a passing pushes
+the panel, not the revision nor the whole classification; a finish pushes both, as it also
+saves a Result. Bulk
 writes (`bulk_create`, `QuerySet.update`) send no signals: the doors that change shown rows save
 them one by one, or create the championship they belong to (the loader).
 """
 
+import functools
 import logging
 import threading
 
@@ -20,23 +24,28 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from ..models import Championship, Distance, Record, Result, Skater, Start, Venue
 from ..standings import Standings
+from ..timing.models import Race
 from .layers import followed
-from .rendering import LANGUAGES, group_name, render_fragments
+from .rendering import LANGUAGES, group_name, render_fragments, render_race
 
 logger = logging.getLogger(__name__)
 
-TRACKED = {}  # model -> where(instance): [(championship id, distance order or None)]
+TRACKED = {}  # model -> (where(instance): [(championship id, distance order or None)], changed)
+RACE = "race"  # in a commit's changes: the race panel changed
 
 
-def track(model, where):
-    TRACKED[model] = where
+def track(model, where, changed=None):
+    """`changed(championship id, distance order or None)` records the change: by default
+    `championship_changed`."""
+    TRACKED[model] = (where, changed or championship_changed)
     post_save.connect(_saved, sender=model, dispatch_uid=f"live-{model._meta.label}")
     post_delete.connect(_deleted, sender=model, dispatch_uid=f"live-{model._meta.label}")
 
 
 def _saved(sender, instance, **kwargs):
-    for championship_id, order in TRACKED[sender](instance):
-        championship_changed(championship_id, order)
+    where, changed = TRACKED[sender]
+    for championship_id, order in where(instance):
+        changed(championship_id, order)
     if sender is Championship and not kwargs.get("created"):
         instance.refresh_from_db(fields=["revision"])  # it was written as F("revision") (below)
 
@@ -45,8 +54,9 @@ def _deleted(sender, instance, origin=None, **kwargs):
     deleted_from = origin.model if isinstance(origin, QuerySet) else type(origin)
     if origin is not None and deleted_from is not sender and deleted_from in TRACKED:
         return  # deleted along with a tracked row (a skater's results): that row tells
-    for championship_id, order in TRACKED[sender](instance):
-        championship_changed(championship_id, order)
+    where, changed = TRACKED[sender]
+    for championship_id, order in where(instance):
+        changed(championship_id, order)
 
 
 def _keep_revision(sender, instance, **kwargs):
@@ -57,6 +67,26 @@ def _keep_revision(sender, instance, **kwargs):
 
 
 pre_save.connect(_keep_revision, sender=Championship, dispatch_uid="live-keep-revision")
+
+
+def championship_changed(championship_id, distance_order=None):
+    """Record that what the championship's pages show changed (one distance, or any: None);
+    push the new state once the change is committed."""
+    Championship.objects.filter(pk=championship_id).update(revision=F("revision") + 1)
+    _changed(championship_id, distance_order)
+
+
+def race_changed(championship_id, distance_order=None):
+    """Record that the race panel changed (the timing feed's passings, a start, a clear): pushed
+    alone on commit, unless the same commit changed more. The revision stays (TIMING.md)."""
+    _changed(championship_id, RACE)
+
+
+def _changed(championship_id, change):
+    # Per thread, as transactions are: each commit pushes exactly the distances it changed.
+    changes = _pending.__dict__.setdefault("changes", {})
+    changes.setdefault(championship_id, set()).add(change)
+    transaction.on_commit(lambda: broadcast(championship_id))
 
 
 def _in_distance(row):
@@ -70,16 +100,7 @@ track(Skater, lambda skater: [(skater.championship_id, None)])
 track(Record, lambda record: [(record.championship_id, None)])
 track(Start, _in_distance)
 track(Result, _in_distance)
-
-
-def championship_changed(championship_id, distance_order=None):
-    """Record that what the championship's pages show changed (one distance, or any: None);
-    push the new state once the change is committed."""
-    Championship.objects.filter(pk=championship_id).update(revision=F("revision") + 1)
-    # Per thread, as transactions are: each commit pushes exactly the distances it changed.
-    changes = _pending.__dict__.setdefault("changes", {})
-    changes.setdefault(championship_id, set()).add(distance_order)
-    transaction.on_commit(lambda: broadcast(championship_id))
+track(Race, _in_distance, race_changed)  # the race panel alone (above)
 
 
 def broadcast(championship_id):
@@ -88,7 +109,8 @@ def broadcast(championship_id):
     changed = getattr(_pending, "changes", {}).pop(championship_id, None)
     if changed is None:
         return  # several saves in one transaction: the first callback pushed them all
-    distances = None if None in changed else changed
+    race_only = changed == {RACE}
+    distances = None if None in changed else changed - {RACE}
     try:
         # One push at a time per process: a frame sent later always shows a later state.
         with _pushing:
@@ -100,10 +122,8 @@ def broadcast(championship_id):
             # Every frame is rendered before any is sent: rendering in this thread while the
             # event loop fans a frame out would hold the GIL against it (bench/: the fan-out doubles).
             standings = Standings(championship)
-            frames = [
-                (group, render_fragments(standings, groups[group], distances))
-                for group in followed(layer, list(groups))
-            ]
+            render = render_race if race_only else functools.partial(render_fragments, distances=distances)
+            frames = [(group, render(standings, groups[group])) for group in followed(layer, list(groups))]
             if frames:
                 async_to_sync(_send)(layer, frames)
     except Exception:

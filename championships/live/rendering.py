@@ -6,11 +6,13 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from ..models import Championship
 from ..standings import Standings
+from ..timing.models import Race
 
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 GROUP_NAME_LIMIT = 100  # channels' limit on group names (any layer may check it)
@@ -32,14 +34,23 @@ def page_language(code):
     return code if code in LANGUAGES else settings.LANGUAGE_CODE
 
 
+def render_race(standings, language=settings.LANGUAGE_CODE):
+    """The race panel alone (the pair on the ice): what a passing pushes."""
+    with translation.override(language):
+        return render_to_string("championships/_race.html#race", {"standings": standings}).strip()
+
+
 def render_fragments(standings, language=settings.LANGUAGE_CODE, distances=None):
-    """A `Standings`' live fragments as one HTML frame of `hx-swap-oob` elements: the
-    classification, the distances of `distances` (orders; None: every distance) and the time
+    """A `Standings`' live fragments as one HTML frame of `hx-swap-oob` elements: the race panel,
+    the classification, the distances of `distances` (orders; None: every distance) and the time
     of the update. Rendered in the page's language, never in the language of whoever saved;
     the standings themselves are the same in every language (read and scored once).
     """
     with translation.override(language):
-        parts = [render_to_string("championships/standings.html#classification", {"standings": standings})]
+        parts = [
+            render_to_string("championships/_race.html#race", {"standings": standings}),
+            render_to_string("championships/standings.html#classification", {"standings": standings}),
+        ]
         parts += [
             render_to_string(
                 "championships/distance.html#distance",
@@ -61,9 +72,17 @@ def current_fragments(slug, language=settings.LANGUAGE_CODE):
     championship = Championship.objects.filter(slug=slug).first()
     if championship is None:
         return None
+    # Passings change the race panel but not the revision: the state is also keyed on the races.
+    version = (championship.revision, race_version(championship))
     key = f"sprintboard:fragments:{championship.pk}:{language}"
-    revision, html = cache.get(key, (None, None))
-    if revision != championship.revision:
+    cached, html = cache.get(key, (None, None))
+    if cached != version:
         html = render_fragments(Standings(championship), language)
-        cache.set(key, (championship.revision, html), timeout=3600)
+        cache.set(key, (version, html), timeout=3600)
     return html
+
+
+def race_version(championship):
+    """When the timing feed last changed a race of the championship (None: never)."""
+    latest = Race.objects.filter(distance__championship=championship).aggregate(latest=Max("updated"))
+    return latest["latest"]
