@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 from . import exports
 from .head_to_head import HeadToHead
 from .models import Championship
-from .standings import Standings
+from .standings import Standings, WhatIfError, what_if_results
 
 
 @require_safe
@@ -80,9 +80,13 @@ def tv(request, slug):
 
 @require_safe
 def standings_json(request, slug):
-    response = JsonResponse(
-        exports.standings_json(_standings(request, slug)), json_dumps_params={"ensure_ascii": False}
-    )
+    standings = _standings(request, slug)
+    try:
+        standings.what_if = what_if_results(request.GET.getlist("what_if"), standings)
+    except WhatIfError as error:
+        response = JsonResponse({"error": str(error)}, status=400)
+    else:
+        response = JsonResponse(exports.standings_json(standings), json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
