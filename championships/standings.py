@@ -12,7 +12,7 @@ from functools import cached_property
 
 from . import scoring
 from .models import Distance, Record, Result, Skater, Start
-from .times import TimeFormatError, parse_time
+from .times import TimeFormatError, format_time, parse_time
 
 
 class WhatIfError(ValueError):
@@ -39,6 +39,12 @@ def what_if_result(text, standings):
     except (TimeFormatError, ValueError) as error:
         raise WhatIfError(f"what_if={text!r}: {error}") from None
     return scoring.Result(skater=int(skater), distance=int(order), time=time, status=status)
+
+
+def what_if_text(result):
+    """A what-if as `what_if_result` reads it: "7:4:1:12.45", "7:4:DQ"."""
+    outcome = result.status or format_time(result.time)
+    return f"{result.skater}:{result.distance}:{outcome}"
 
 
 def what_if_results(texts, standings):

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -5,7 +7,7 @@ from django.views.decorators.http import require_safe
 from . import exports
 from .head_to_head import HeadToHead
 from .models import Championship
-from .standings import Standings, WhatIfError, what_if_results
+from .standings import Standings, WhatIfError, what_if_result, what_if_results, what_if_text
 
 
 @require_safe
@@ -54,16 +56,50 @@ def _page(request, template, fragment, context):
     return render(request, f"{template}#{fragment}" if request.htmx else template, context)
 
 
+def _what_if_panel(request, standings):
+    """The what-if panel of the standings page: the what-ifs in force (`what_if`, repeatable, as
+    `standings.json` takes them) and the one its form adds (`skater`, `distance`, `time`), which
+    stands in for a kept one of the same skater and distance; the classification they give."""
+    choice = {key: request.GET.get(key, "").strip() for key in ("skater", "distance", "time")}
+    if not choice["distance"] and standings.current_distance:
+        choice["distance"] = str(standings.current_distance.order)
+    panel = {"choice": choice, "skaters": standings.skaters.values(), "kept": request.GET.getlist("what_if")}
+    try:
+        results = list(what_if_results(panel["kept"], standings))
+        if choice["time"]:
+            added = what_if_result(":".join(choice.values()), standings)
+            results = [r for r in results if (r.skater, r.distance) != (added.skater, added.distance)]
+            results.append(added)
+    except WhatIfError as error:
+        return {**panel, "error": str(error)}
+    if not results:
+        return panel
+    imagined = Standings(standings.championship, after=standings.requested_after, what_if=results)
+    texts = [what_if_text(r) for r in results]
+    query = urlencode([("panel", "what-if"), *(("what_if", text) for text in texts)])
+    return {
+        **panel,
+        "kept": texts,
+        "standings": imagined,
+        "url": f"{request.path}?{query}",
+        "skater_ids": {r.skater for r in results},
+        "lines": [(standings.skaters[r.skater], standings.distance(r.distance), r) for r in results],
+    }
+
+
 @require_safe
 def standings(request, slug):
     if request.GET.get("tv"):
         return tv(request, slug)
     standings = _standings(request, slug)
+    context = {"standings": standings, "what_if": _what_if_panel(request, standings)}
+    if request.htmx and request.GET.get("panel") == "what-if":
+        return render(request, "championships/_what_if.html#what-if", context)
     return _page(
         request,
         "championships/standings.html",
         "classification",
-        {"standings": standings, "live": standings.requested_after is None},
+        {**context, "live": standings.requested_after is None},
     )
 
 

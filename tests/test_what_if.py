@@ -6,11 +6,15 @@ Kok on 1:12.45 leads (147.540 against 147.545) and on 1:12.46 ties (147.545).
 """
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
+from championships.championship_file import load
 from championships.models import Championship, Result, Skater
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 SLUG = "wk-sprint-2024-women"
 FEED = f"/{SLUG}/standings.json"
@@ -124,3 +128,100 @@ def test_two_what_ifs_for_one_skater_and_distance_are_refused(client, takagi_ska
 
 def text(html):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+# --- the what-if panel of the standings page -------------------------------------------------------
+
+
+def panel(client, **query):
+    return client.get(f"/{SLUG}/", {"panel": "what-if", **query}, headers={"HX-Request": "true"})
+
+
+def test_the_panel_shows_the_classification_as_it_would_be_marked_not_real(client, takagi_skated):
+    response = panel(client, skater=skater("Femke Kok"), distance="4", time="1:12.45")
+    html = response.content.decode()
+    assert html.startswith('\n<section id="what-if"') or html.lstrip().startswith('<section id="what-if"')
+    assert 'id="classification"' not in html  # the live classification stays the real one
+    words = text(html)
+    assert "What if — not a real result : Femke Kok 1:12.45 (1000 m #4)" in words
+    assert "1 Femke Kok NED 147.540 2 Miho Takagi JPN 147.545 0.005 … Jutta Leerdam NED …" in words
+    # It recomputes itself on the feed's next message, with the same what-if.
+    assert f'hx-get="/{SLUG}/?panel=what-if&amp;what_if={skater("Femke Kok")}%3A4%3A1%3A12.45"' in html
+    assert not Result.objects.filter(skater__name="Femke Kok", distance__order=4).exists()
+
+
+def test_the_panel_stacks_what_ifs_and_a_new_time_replaces_the_old(client, takagi_skated):
+    kok, leerdam = skater("Femke Kok"), skater("Jutta Leerdam")
+    html = panel(
+        client, what_if=[f"{kok}:4:1:12.45", f"{leerdam}:4:1:12.00"], skater=kok, distance=4, time="DQ"
+    )
+    words = text(html.content.decode())
+    assert "Jutta Leerdam 1:12.00 (1000 m #4), Femke Kok DQ (1000 m #4)" in words
+    assert "1 Jutta Leerdam NED 147.835 2 Miho Takagi JPN 147.545" not in words
+    assert "1 Miho Takagi JPN 147.545 2 Jutta Leerdam NED 147.835 0.290" in words
+    assert "NC Femke Kok NED" in words
+
+
+def test_a_what_if_panel_with_a_bad_time_says_why(client, takagi_skated):
+    html = panel(client, skater=skater("Femke Kok"), distance="4", time="1:12.455").content.decode()
+    assert "times are in hundredths, give at most two decimals" in text(html)
+    assert "not a real result" not in html
+
+
+def test_the_page_without_a_what_if_has_an_empty_panel_under_the_real_classification(client, takagi_skated):
+    html = client.get(f"/{SLUG}/").content.decode()
+    assert html.index('id="classification"') < html.index('id="what-if"')
+    assert "not a real result" not in html
+    full = client.get(f"/{SLUG}/", {"skater": skater("Femke Kok"), "distance": "4", "time": "1:12.46"})
+    words = text(full.content.decode())
+    assert "1 Miho Takagi JPN 147.545 1 Femke Kok NED 147.545" in words
+
+
+# --- in Chromium ------------------------------------------------------------------------------------
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    # Playwright's sync API runs a loop in this thread; the ORM calls beside it are safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name, viewport", [("laptop", (1366, 768)), ("phone", (390, 844))])
+def test_a_commentator_tries_a_time_without_leaving_the_page(
+    live_server, chromium, seed_data, name, viewport
+):
+    from playwright.sync_api import expect
+
+    load(seed_data, results_until=3)
+    call_command("enter_result", SLUG, distance=4, skater="Miho Takagi", time="1:13.13")
+    width, height = viewport
+    page = chromium.new_context(viewport={"width": width, "height": height}, locale="en-US").new_page()
+    page.goto(f"{live_server.url}/{SLUG}/")
+    page.evaluate("window.__notReloaded = true")
+    page.select_option("#what-if-skater", value=str(skater("Femke Kok")))
+    page.select_option("#what-if-distance", value="4")
+    page.fill("#what-if-time", "1:12.45")
+    page.click("#what-if button[type=submit]")
+    panel = page.locator("#what-if")
+    expect(panel.locator(".not-real")).to_contain_text("What if — not a real result")
+    expect(panel.locator("tbody tr").nth(0)).to_contain_text("Femke Kok")
+    expect(panel.locator("tbody tr").nth(0)).to_contain_text("147.540")
+    expect(panel.locator("tbody tr").nth(1)).to_contain_text("147.545")
+    assert page.evaluate("window.__notReloaded") is True
+    # The real classification is untouched: Takagi leads, Kok still to skate.
+    expect(page.locator("#classification tbody tr").nth(0)).to_contain_text("Miho Takagi")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    panel.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / f"desk-what-if-{name}.png")
+    overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+    assert overflow <= 0
