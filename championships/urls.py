@@ -13,4 +13,6 @@ urlpatterns = [
     path("<slug:slug>/distances/<int:order>/", views.distance, name="distance"),
     path("<slug:slug>/distances/<int:order>/results.csv", views.distance_csv, name="distance_csv"),
     path("<slug:slug>/h2h/", views.head_to_head, name="head_to_head"),
+    # The commentators' desk and broadcast.
+    path("<slug:slug>/commentary/", views.commentary, name="commentary"),
 ]

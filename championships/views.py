@@ -8,6 +8,7 @@ from . import exports
 from .head_to_head import HeadToHead
 from .models import Championship
 from .standings import Standings, WhatIfError, what_if_result, what_if_results, what_if_text
+from .talking_points import TalkingPoints
 
 
 @require_safe
@@ -171,3 +172,18 @@ def standings_csv(request, slug):
 @require_safe
 def distance_csv(request, slug, order):
     return _csv_response(*exports.distance_csv(_distance_standings(slug, order), order))
+
+
+# --- The commentators' desk and broadcast ---------------------------------------------------------
+
+
+@require_safe
+def commentary(request, slug):
+    """Talking points about the skaters on the ice and in the next pairs, live."""
+    standings = _championship_standings(slug)
+    return _page(
+        request,
+        "championships/commentary.html",
+        "talking-points",
+        {"standings": standings, "points": TalkingPoints(standings), "live": True},
+    )
