@@ -15,4 +15,6 @@ urlpatterns = [
     path("<slug:slug>/h2h/", views.head_to_head, name="head_to_head"),
     # The commentators' desk and broadcast.
     path("<slug:slug>/commentary/", views.commentary, name="commentary"),
+    path("<slug:slug>/overlay/", views.overlay, name="overlay"),
+    path("<slug:slug>/overlay/help/", views.overlay_help, name="overlay_help"),
 ]

@@ -1,12 +1,15 @@
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from . import exports
 from .head_to_head import HeadToHead
 from .models import Championship
+from .overlays import Overlay, OverlayError
 from .standings import Standings, WhatIfError, what_if_result, what_if_results, what_if_text
 from .talking_points import TalkingPoints
 
@@ -187,3 +190,39 @@ def commentary(request, slug):
         "talking-points",
         {"standings": standings, "points": TalkingPoints(standings), "live": True},
     )
+
+
+@require_safe
+def overlay(request, slug):
+    """For a video mixer's browser source: transparent, large type, live; what it shows and its
+    language from the query (overlays.py), a bad option answered 400 with the reason."""
+    standings = _championship_standings(slug)
+    try:
+        chosen = Overlay.from_query(request.GET, standings)
+    except OverlayError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    with translation.override(chosen.language):
+        response = _page(
+            request,
+            "championships/overlay.html",
+            "overlay",
+            {"standings": standings, "overlay": chosen, "live": True},
+        )
+        response["Content-Language"] = chosen.language
+        return response
+
+
+@require_safe
+def overlay_help(request, slug):
+    """The overlays' options, each with a preview."""
+    standings = _championship_standings(slug)
+    ranked = [row.skater.pk for row in standings.rows if row.rank is not None]
+    queries = [{"show": "classification", "top": "5"}, {"show": "pair"}]
+    if len(ranked) >= 2:
+        queries.append({"show": "h2h", "a": str(ranked[0]), "b": str(ranked[1])})
+    page = reverse("championships:overlay", args=[slug])
+    examples = [
+        {"url": f"{page}?{urlencode(query)}", "overlay": Overlay.from_query(query, standings)}
+        for query in queries
+    ]
+    return render(request, "championships/overlay_help.html", {"standings": standings, "examples": examples})
