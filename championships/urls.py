@@ -17,4 +17,5 @@ urlpatterns = [
     path("<slug:slug>/commentary/", views.commentary, name="commentary"),
     path("<slug:slug>/overlay/", views.overlay, name="overlay"),
     path("<slug:slug>/overlay/help/", views.overlay_help, name="overlay_help"),
+    path("<slug:slug>/skaters/<int:skater_id>/", views.skater, name="skater"),
 ]

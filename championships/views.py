@@ -10,6 +10,7 @@ from . import exports
 from .head_to_head import HeadToHead
 from .models import Championship
 from .overlays import Overlay, OverlayError
+from .skater_card import SkaterCard
 from .standings import Standings, WhatIfError, what_if_result, what_if_results, what_if_text
 from .talking_points import TalkingPoints
 
@@ -226,3 +227,18 @@ def overlay_help(request, slug):
         for query in queries
     ]
     return render(request, "championships/overlay_help.html", {"standings": standings, "examples": examples})
+
+
+@require_safe
+def skater(request, slug, skater_id):
+    """A skater's card: her results, personal bests, places and pair-mates; live."""
+    standings = _championship_standings(slug)
+    chosen = standings.skaters.get(skater_id)
+    if chosen is None:
+        raise Http404("This championship has no such skater.")
+    return _page(
+        request,
+        "championships/skater.html",
+        "skater-card",
+        {"standings": standings, "card": SkaterCard(standings, chosen), "live": True},
+    )
