@@ -5,12 +5,16 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from championships.championship_file import load
 from championships.models import Skater
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 SLUG = "wk-sprint-2024-women"
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
 def text(html):
@@ -73,3 +77,38 @@ def test_an_unknown_skater_is_a_404(client, wk_sprint):
 def test_the_commentary_links_to_the_cards(client, wk_sprint_after_3):
     html = client.get(f"/{SLUG}/commentary/").content.decode()
     assert f'href="/{SLUG}/skaters/{pk("Ellia Smeding")}/"' in html
+
+
+# --- in Chromium: the desk's new pages on a laptop and a phone ----------------------------------------
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    # Playwright's sync API runs a loop in this thread; the ORM calls beside it are safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("device, viewport", [("laptop", (1366, 768)), ("phone", (390, 844))])
+def test_the_desk_s_pages_fit_laptops_and_phones(live_server, chromium, seed_data, device, viewport):
+    load(seed_data, results_until=3)
+    width, height = viewport
+    page = chromium.new_context(viewport={"width": width, "height": height}, locale="en-US").new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, path, selector in [
+        ("skater-card", f"/{SLUG}/skaters/{pk('Femke Kok')}/", "#skater-card"),
+        ("commentary", f"/{SLUG}/commentary/", "#talking-points"),
+        ("overlay-help", f"/{SLUG}/overlay/help/", ".overlay-preview"),
+    ]:
+        page.goto(live_server.url + path)
+        page.wait_for_selector(selector)
+        page.screenshot(path=SCREENSHOTS / f"desk-{name}-{device}.png", full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, (name, overflow)
