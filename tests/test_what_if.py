@@ -5,16 +5,24 @@ The seed's question (the final 1000 m of the World Sprint 2024, women): with Tak
 Kok on 1:12.45 leads (147.540 against 147.545) and on 1:12.46 ties (147.545).
 """
 
+import os
 import re
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from channels.testing import ChannelsLiveServerTestCase
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
+from django.urls import reverse
 
 from championships.championship_file import load
-from championships.models import Championship, Result, Skater
+from championships.models import Championship, Result, Skater, Start
+from championships.officials import ensure_official
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.seed import seed_data
+from tests.test_browser import DaphneProcessWithFreshThreads
 
 SLUG = "wk-sprint-2024-women"
 FEED = f"/{SLUG}/standings.json"
@@ -225,3 +233,70 @@ def test_a_commentator_tries_a_time_without_leaving_the_page(
     page.screenshot(path=SCREENSHOTS / f"desk-what-if-{name}.png")
     overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
     assert overflow <= 0
+
+
+@pytest.mark.slow
+class WhatIfUnderTheLiveFeedTests(ChannelsLiveServerTestCase):
+    """Through daphne and the WebSocket: a real result that arrives while a what-if is shown is
+    shown at once, and the what-if is recomputed on top of it. The official saves through the
+    admin in the browser, as only a save in the server process reaches its pages (in-process layer)."""
+
+    host = "127.0.0.1"
+    serve_static = True
+    ProtocolServerProcess = DaphneProcessWithFreshThreads
+
+    @classmethod
+    def setUpClass(cls):
+        cache.clear()  # the daphne process is forked from this one: no stale live state
+        super().setUpClass()
+
+    def setUp(self):
+        self.enterContext(mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}))
+        self.championship = load(seed_data(), results_until=3)
+        self.username, self.password = ensure_official()
+        from playwright.sync_api import sync_playwright
+
+        self.playwright = sync_playwright().start()
+        self.addCleanup(self.playwright.stop)
+        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        self.addCleanup(self.browser.close)
+
+    def test_a_real_result_recomputes_the_what_if(self):
+        from playwright.sync_api import expect
+
+        final_1000 = self.championship.distances.get(order=4)
+        takagi = Start.objects.get(distance=final_1000, skater__name="Miho Takagi")
+        commentator = self.browser.new_context(locale="en-US").new_page()
+        commentator.goto(f"{self.live_server_url}/{SLUG}/")
+        expect(commentator.locator(".connection")).to_have_attribute("data-state", "live")
+        commentator.evaluate("window.__notReloaded = true")
+        commentator.select_option("#what-if-skater", value=str(skater("Femke Kok")))
+        commentator.select_option("#what-if-distance", value="4")
+        commentator.fill("#what-if-time", "1:12.45")
+        commentator.click("#what-if button[type=submit]")
+        rows = commentator.locator("#what-if tbody tr")
+        expect(rows.nth(0)).to_contain_text("Femke Kok")
+        expect(rows.nth(1)).to_contain_text("…")  # nobody else has skated the 1000 m
+
+        official = self.browser.new_context(locale="en-US").new_page()
+        official.goto(f"{self.live_server_url}/admin/login/")
+        official.fill("#id_username", self.username)
+        official.fill("#id_password", self.password)
+        with official.expect_navigation():
+            official.click("input[type=submit]")
+        official.goto(
+            self.live_server_url + reverse("admin:championships_distance_pair", args=[final_1000.pk, 5])
+        )
+        official.locator(f'#pair-entry input[name="{takagi.lane}"]').fill("1:13.13")
+        with official.expect_navigation():
+            official.click('#pair-entry input[type="submit"]')
+
+        # The real classification has Takagi's time; the what-if has it too, under Kok's 1:12.45.
+        real_takagi = commentator.locator(f'#classification tr[data-skater="{takagi.skater_id}"] td.total')
+        expect(real_takagi).to_have_text("147.545", timeout=5_000)
+        expect(rows.nth(1)).to_contain_text("Miho Takagi", timeout=5_000)
+        expect(rows.nth(1)).to_contain_text("147.545")
+        expect(rows.nth(0)).to_contain_text("147.540")
+        expect(commentator.locator("#what-if .not-real")).to_contain_text("What if — not a real result")
+        self.assertTrue(commentator.evaluate("window.__notReloaded === true"), "the page was reloaded")
+        self.assertFalse(Result.objects.filter(distance=final_1000, skater__name="Femke Kok").exists())
