@@ -157,7 +157,7 @@ class TalkingPoints:
         own = self._before[skater.pk]
         rivals = [pk for pk in ranked if pk != skater.pk and pk not in self._with_status]
         ahead = [pk for pk in rivals if self._before[pk] < own]
-        behind = [pk for pk in rivals if self._before[pk] >= own]
+        behind = [pk for pk in rivals if self._before[pk] > own]  # level on points: neither
         if ahead:
             yield self._chase(skater, ahead[0], "lead")
         if len(ahead) >= 3:

@@ -164,3 +164,12 @@ def test_the_commentary_page_in_english_and_dutch(client, wk_sprint_after_3):
     assert "Het baanrecord, 1.13,32, zou haar 150,250 punten geven." in dutch
     fragment = client.get(f"/{SLUG}/commentary/", headers={"HX-Request": "true"}).content.decode()
     assert fragment.lstrip().startswith('<section id="talking-points"')
+
+
+def test_before_the_first_distance_only_the_track_record_is_said(db, seed_data):
+    from championships.championship_file import load
+
+    points, said = about(load(seed_data, results_until=0))
+    assert (points.distance.meters, points.distance.order) == (500, 1)
+    # Everyone is level on 0 points: nobody to chase, nobody to stay ahead of.
+    assert said["Ellia Smeding"] == ["The track record, 37.12, would give her 37.120 points."]
