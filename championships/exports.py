@@ -14,9 +14,9 @@ from .models import Start
 
 
 def standings_json(standings):
-    """The classification as `standings.json` gives it."""
+    """The classification as `standings.json` gives it; a what-if's says so (`"what_if": true`)."""
     next_distance = standings.next_distance
-    return {
+    answer = {
         "championship": {
             "slug": standings.championship.slug,
             "name": standings.championship.name,
@@ -54,6 +54,9 @@ def standings_json(standings):
             for row in standings.rows
         ],
     }
+    if standings.what_if:
+        answer["what_if"] = True
+    return answer
 
 
 # --- CSV ----------------------------------------------------------------------------------------

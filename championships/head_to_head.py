@@ -8,6 +8,13 @@ from . import scoring
 from .models import Distance, Skater
 from .standings import Standings
 from .times import parse_time
+from .timing.models import Race, hundredths
+
+
+def passing_meters(meters):
+    """Where a distance's passing times are taken: every lap of 400 m, the first after the part
+    lap the start lies back (1000 m: 200, 600; 1500 m: 300, 700, 1100)."""
+    return range(meters % 400 or 400, meters, 400)
 
 
 @dataclass(frozen=True)
@@ -21,7 +28,8 @@ class DirectRace:
 class Passing:
     """Both skaters at one passing (a split or the finish): the gap, and what the lap changed."""
 
-    label: str
+    label: str  # "1", "2", … or "finish"
+    meters: int
     time_a: Decimal
     time_b: Decimal
     gap: Decimal  # time_b - time_a: positive when a is ahead
@@ -137,23 +145,48 @@ class HeadToHead:
 
     @cached_property
     def split_duels(self):
-        """Distances where both have passing times: who gained where, passing by passing."""
+        """Distances where both have passing times, lap by lap: who gained where. A skater on
+        the ice (no result yet) is compared by the timing feed's passings so far, so the duel
+        grows passing by passing; a DNF's passings count up to where she stopped."""
+        current = self.standings.current_distance
+        last = max(self.standings.after or 0, current.order if current else 0)
         duels = []
-        for distance in self.standings.distances[: self.standings.after or 0]:
+        for distance in self.standings.distances[:last]:
             placing = {p.skater.pk: p for p in self.standings.placings(distance.order)}
-            a, b = placing.get(self.a.pk), placing.get(self.b.pk)
-            if not (a and b and a.splits and len(a.splits) == len(b.splits) and a.time and b.time):
-                continue
-            times_a = [Decimal(t) for t in map(parse_time, a.splits)] + [a.time]
-            times_b = [Decimal(t) for t in map(parse_time, b.splits)] + [b.time]
-            labels = [f"{i}" for i in range(1, len(a.splits) + 1)] + ["finish"]
+            times_a = self._passing_times(distance, placing.get(self.a.pk), self.a)
+            times_b = self._passing_times(distance, placing.get(self.b.pk), self.b)
+            common = sorted(set(times_a) & set(times_b))
+            if not any(meters < distance.meters for meters in common):
+                continue  # no passing time in common: the finish alone is in the side-by-side table
             passings, previous = [], Decimal("0.00")
-            for label, time_a, time_b in zip(labels, times_a, times_b):
-                gap = time_b - time_a
-                passings.append(Passing(label, time_a, time_b, gap, gap - previous))
+            for number, meters in enumerate(common, start=1):
+                gap = times_b[meters] - times_a[meters]
+                label = "finish" if meters == distance.meters else str(number)
+                passings.append(Passing(label, meters, times_a[meters], times_b[meters], gap, gap - previous))
                 previous = gap
             duels.append(SplitDuel(distance=distance, passings=passings))
         return duels
+
+    @cached_property
+    def _races(self):
+        """The timing feed's races of both skaters, by (distance, skater)."""
+        races = Race.objects.filter(
+            skater__in=[self.a, self.b], distance__championship=self.standings.championship
+        )
+        return {(race.distance_id, race.skater_id): race for race in races}
+
+    def _passing_times(self, distance, placing, skater):
+        """metres -> passing time (the finish at the distance's metres): the result's splits, or
+        without a result the live passings of the timing feed."""
+        if placing is not None:
+            times = dict(zip(passing_meters(distance.meters), (parse_time(t) for t in placing.splits if t)))
+            if placing.time is not None and placing.status is None:
+                times[distance.meters] = placing.time
+            return times
+        race = self._races.get((distance.pk, skater.pk))
+        if race is None:
+            return {}
+        return {meters: hundredths(time) for meters, time in race.passing_times()}
 
     @cached_property
     def places(self):

@@ -615,3 +615,79 @@ def _in_lanes(better, mate, lanes):
     else:
         lane = "outer"
     return (better, mate) if lane == "inner" else (mate, better)
+
+
+# --- For commentators: margins between two skaters and the places still open --------------------
+
+# Points are truncated per time, so what a margin in seconds is worth in points depends on the
+# times themselves, repeating every few hundredths (3 at most: 1500 m and 3000 m). These times
+# cover every case.
+_SAMPLE_TIMES = [Decimal(6000 + h) * HUNDREDTH for h in range(6)]
+
+
+def _points_lost(margin, meters):
+    """(least, most) points a skater loses to one `margin` seconds faster on `meters`."""
+    lost = [points(t, meters) - points(t - margin, meters) for t in _SAMPLE_TIMES]
+    return min(lost), max(lost)
+
+
+def margin_to_pass(gap: Decimal, meters: int) -> Decimal | None:
+    """How much faster than the skater ahead (by `gap` points, > 0) a chaser must be on `meters`
+    to pass her whatever their times: the least such hundredths. Equal points tie."""
+    if gap <= 0:
+        return None
+    margin = seconds_on(gap, meters)
+    while _points_lost(margin - HUNDREDTH, meters)[0] > gap:
+        margin -= HUNDREDTH
+    while _points_lost(margin, meters)[0] <= gap:
+        margin += HUNDREDTH
+    return margin
+
+
+def margin_to_keep(gap: Decimal, meters: int) -> Decimal | None:
+    """How much a skater ahead by `gap` points (> 0) can lose on `meters` to the one behind and stay
+    ahead whatever their times: the most such hundredths (0.00 when a hundredth may already tie)."""
+    if gap <= 0:
+        return None
+    margin = seconds_on(gap, meters)
+    while margin >= 0 and _points_lost(margin, meters)[1] >= gap:
+        margin -= HUNDREDTH
+    while _points_lost(margin + HUNDREDTH, meters)[1] < gap:
+        margin += HUNDREDTH
+    return margin if margin >= 0 else None
+
+
+def place_among(total: Decimal, others: Iterable[Decimal]) -> int:
+    """The place a total takes among other skaters' totals: equal totals share it."""
+    return 1 + sum(1 for other in others if other < total)
+
+
+@dataclass(frozen=True)
+class Prospect:
+    """A skater still in the classification, for the places still open: her points so far and
+    the metres of the distances she has still to skate."""
+
+    skater: Hashable
+    points: Decimal
+    to_skate: tuple[int, ...]
+
+
+def place_range(
+    prospects: Sequence[Prospect], plausible: Mapping[int, tuple[Decimal, Decimal]]
+) -> dict[Hashable, tuple[int, int]]:
+    """Each skater's (best, worst) final place when every time still to skate is plausible
+    (`plausible`: metres -> (fastest, slowest) time): her best is all her times the fastest and
+    everyone else's the slowest, her worst the other way round. Equal totals share a place."""
+
+    def total(prospect, end):
+        return prospect.points + sum(points(plausible[m][end], m) for m in prospect.to_skate)
+
+    fastest = {p.skater: total(p, 0) for p in prospects}
+    slowest = {p.skater: total(p, 1) for p in prospects}
+    return {
+        p.skater: (
+            place_among(fastest[p.skater], (slowest[o.skater] for o in prospects if o is not p)),
+            place_among(slowest[p.skater], (fastest[o.skater] for o in prospects if o is not p)),
+        )
+        for p in prospects
+    }

@@ -6,12 +6,54 @@ scoring's ids and what the pages add (badges, passing times, times to beat).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
 
 from . import scoring
 from .models import Distance, PersonalBest, Record, Result, Skater, Start
+from .times import TimeFormatError, format_time, parse_time
+
+
+class WhatIfError(ValueError):
+    """A what-if that cannot be read, with the reason for whoever typed it."""
+
+
+def what_if_result(text, standings):
+    """A what-if as `standings.json?what_if=` writes it, "<skater id>:<order>:<time or status>"
+    ("7:4:1:12.45", "7:4:DQ"), as the scoring result it stands for."""
+    parts = text.split(":", 2)
+    if len(parts) != 3 or not all(part.strip() for part in parts):
+        raise WhatIfError(f"what_if={text!r}: write it as <skater id>:<distance order>:<time or status>")
+    skater, order, outcome = (part.strip() for part in parts)
+    if not (skater.isascii() and skater.isdigit()) or int(skater) not in standings.skaters:
+        raise WhatIfError(f"what_if={text!r}: this championship has no skater {skater!r}")
+    if not (order.isascii() and order.isdigit()) or not 1 <= int(order) <= len(standings.distances):
+        raise WhatIfError(f"what_if={text!r}: this championship has no distance {order!r}")
+    time, status = None, None
+    try:
+        if outcome[0].isalpha():
+            status = scoring.normalise_status(outcome)
+        else:
+            time = parse_time(outcome)
+    except (TimeFormatError, ValueError) as error:
+        raise WhatIfError(f"what_if={text!r}: {error}") from None
+    return scoring.Result(skater=int(skater), distance=int(order), time=time, status=status)
+
+
+def what_if_text(result):
+    """A what-if as `what_if_result` reads it: "7:4:1:12.45", "7:4:DQ"."""
+    outcome = result.status or format_time(result.time)
+    return f"{result.skater}:{result.distance}:{outcome}"
+
+
+def what_if_results(texts, standings):
+    """The what-ifs of a request (`what_if_result` each); one skater and distance at most once."""
+    results = [what_if_result(text, standings) for text in texts]
+    keys = [(r.skater, r.distance) for r in results]
+    if len(set(keys)) != len(keys):
+        raise WhatIfError("two what-ifs for the same skater and distance: give one")
+    return tuple(results)
 
 
 def _page_view(cls, scored, **changes):
@@ -98,11 +140,17 @@ class DistanceSheet:
 
 
 class Standings:
-    """Everything the pages show of one championship, after `after` (default: the latest distance)."""
+    """Everything the pages show of one championship, after `after` (default: the latest distance).
 
-    def __init__(self, championship, after=None):
+    `what_if`: scoring results (`what_if_result`) that stand in for the saved ones of their skater
+    and distance, or are added: the classification as it would be, nothing saved. The default
+    `after` is then the latest distance a what-if names.
+    """
+
+    def __init__(self, championship, after=None, what_if=()):
         self.championship = championship
         self.requested_after = after
+        self.what_if = tuple(what_if)
 
     @cached_property
     def distances(self):
@@ -134,6 +182,17 @@ class Standings:
 
     @cached_property
     def scoring_results(self):
+        if not self.what_if:
+            return self.saved_results
+        replaced = {(r.skater, r.distance) for r in self.what_if}
+        distance_id = {d.order: d.pk for d in self.distances}
+        kept = [r for r in self.saved_results if (r.skater, r.distance) not in replaced]
+        return kept + [
+            replace(r, pair=self._pair_of.get((distance_id[r.distance], r.skater))) for r in self.what_if
+        ]
+
+    @cached_property
+    def saved_results(self):
         return [
             scoring.Result(
                 skater=r.skater_id,
@@ -147,15 +206,19 @@ class Standings:
         ]
 
     @cached_property
+    def personal_bests(self):
+        """{(skater id, metres): time}: the skaters' personal bests before the championship."""
+        return PersonalBest.objects.for_championship(self.championship).by_skater_and_meters()
+
+    @cached_property
     def records(self):
         records = [
             scoring.Record(kind=r.kind, meters=r.meters, time=r.time, country=r.country or None)
             for r in Record.objects.filter(championship=self.championship)
         ]
-        personal_bests = PersonalBest.objects.for_championship(self.championship).by_skater_and_meters()
         countries = {skater.pk: skater.country for skater in self.skaters.values()}
         return scoring.record_badges(
-            self.scoring_distances, self.scoring_results, records, personal_bests, countries
+            self.scoring_distances, self.scoring_results, records, self.personal_bests, countries
         )
 
     @cached_property
@@ -193,7 +256,10 @@ class Standings:
 
     @cached_property
     def classification(self):
-        return self.classification_after(self.requested_after)
+        after = self.requested_after
+        if after is None and self.what_if:
+            after = max(r.distance for r in self.what_if)
+        return self.classification_after(after)
 
     def distance(self, order):
         return self.distances[order - 1]
@@ -278,14 +344,20 @@ class Standings:
     def placings(self, order):
         """A distance's results, ranked, with badges and splits."""
         distance = self.distance(order)
-        by_skater = {r.skater_id: r for r in self._results if r.distance_id == distance.pk}
+        # A what-if has no passing times, and hides the saved ones it stands in for.
+        imagined = {r.skater for r in self.what_if if r.distance == order}
+        by_skater = {
+            r.skater_id: r
+            for r in self._results
+            if r.distance_id == distance.pk and r.skater_id not in imagined
+        }
         return [
             _page_view(
                 Placing,
                 p,
                 skater=self.skaters[p.skater],
                 badges=self.records.badges.get((p.skater, order), ()),
-                splits=by_skater[p.skater].splits,
+                splits=by_skater[p.skater].splits if p.skater in by_skater else (),
             )
             for p in scoring.rank_distance(
                 [r for r in self.scoring_results if r.distance == order],

@@ -13,4 +13,9 @@ urlpatterns = [
     path("<slug:slug>/distances/<int:order>/", views.distance, name="distance"),
     path("<slug:slug>/distances/<int:order>/results.csv", views.distance_csv, name="distance_csv"),
     path("<slug:slug>/h2h/", views.head_to_head, name="head_to_head"),
+    # The commentators' desk and broadcast.
+    path("<slug:slug>/commentary/", views.commentary, name="commentary"),
+    path("<slug:slug>/overlay/", views.overlay, name="overlay"),
+    path("<slug:slug>/overlay/help/", views.overlay_help, name="overlay_help"),
+    path("<slug:slug>/skaters/<int:skater_id>/", views.skater, name="skater"),
 ]

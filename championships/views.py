@@ -1,11 +1,18 @@
-from django.http import Http404, HttpResponse, JsonResponse
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from . import exports
 from .head_to_head import HeadToHead
 from .models import Championship
-from .standings import Standings
+from .overlays import Overlay, OverlayError
+from .skater_card import SkaterCard
+from .standings import Standings, WhatIfError, what_if_result, what_if_results, what_if_text
+from .talking_points import TalkingPoints
 
 
 @require_safe
@@ -54,16 +61,50 @@ def _page(request, template, fragment, context):
     return render(request, f"{template}#{fragment}" if request.htmx else template, context)
 
 
+def _what_if_panel(request, standings):
+    """The what-if panel of the standings page: the what-ifs in force (`what_if`, repeatable, as
+    `standings.json` takes them) and the one its form adds (`skater`, `distance`, `time`), which
+    stands in for a kept one of the same skater and distance; the classification they give."""
+    choice = {key: request.GET.get(key, "").strip() for key in ("skater", "distance", "time")}
+    if not choice["distance"] and standings.current_distance:
+        choice["distance"] = str(standings.current_distance.order)
+    panel = {"choice": choice, "skaters": standings.skaters.values(), "kept": request.GET.getlist("what_if")}
+    try:
+        results = list(what_if_results(panel["kept"], standings))
+        if choice["time"]:
+            added = what_if_result(":".join(choice.values()), standings)
+            results = [r for r in results if (r.skater, r.distance) != (added.skater, added.distance)]
+            results.append(added)
+    except WhatIfError as error:
+        return {**panel, "error": str(error)}
+    if not results:
+        return panel
+    imagined = Standings(standings.championship, after=standings.requested_after, what_if=results)
+    texts = [what_if_text(r) for r in results]
+    query = urlencode([("panel", "what-if"), *(("what_if", text) for text in texts)])
+    return {
+        **panel,
+        "kept": texts,
+        "standings": imagined,
+        "url": f"{request.path}?{query}",
+        "skater_ids": {r.skater for r in results},
+        "lines": [(standings.skaters[r.skater], standings.distance(r.distance), r) for r in results],
+    }
+
+
 @require_safe
 def standings(request, slug):
     if request.GET.get("tv"):
         return tv(request, slug)
     standings = _standings(request, slug)
+    context = {"standings": standings, "what_if": _what_if_panel(request, standings)}
+    if request.htmx and request.GET.get("panel") == "what-if":
+        return render(request, "championships/_what_if.html#what-if", context)
     return _page(
         request,
         "championships/standings.html",
         "classification",
-        {"standings": standings, "live": standings.requested_after is None},
+        {**context, "live": standings.requested_after is None},
     )
 
 
@@ -80,9 +121,13 @@ def tv(request, slug):
 
 @require_safe
 def standings_json(request, slug):
-    response = JsonResponse(
-        exports.standings_json(_standings(request, slug)), json_dumps_params={"ensure_ascii": False}
-    )
+    standings = _standings(request, slug)
+    try:
+        standings.what_if = what_if_results(request.GET.getlist("what_if"), standings)
+    except WhatIfError as error:
+        response = JsonResponse({"error": str(error)}, status=400)
+    else:
+        response = JsonResponse(exports.standings_json(standings), json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -131,3 +176,69 @@ def standings_csv(request, slug):
 @require_safe
 def distance_csv(request, slug, order):
     return _csv_response(*exports.distance_csv(_distance_standings(slug, order), order))
+
+
+# --- The commentators' desk and broadcast ---------------------------------------------------------
+
+
+@require_safe
+def commentary(request, slug):
+    """Talking points about the skaters on the ice and in the next pairs, live."""
+    standings = _championship_standings(slug)
+    return _page(
+        request,
+        "championships/commentary.html",
+        "talking-points",
+        {"standings": standings, "points": TalkingPoints(standings), "live": True},
+    )
+
+
+@require_safe
+def overlay(request, slug):
+    """For a video mixer's browser source: transparent, large type, live; what it shows and its
+    language from the query (overlays.py), a bad option answered 400 with the reason."""
+    standings = _championship_standings(slug)
+    try:
+        chosen = Overlay.from_query(request.GET, standings)
+    except OverlayError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    with translation.override(chosen.language):
+        response = _page(
+            request,
+            "championships/overlay.html",
+            "overlay",
+            {"standings": standings, "overlay": chosen, "live": True},
+        )
+        response["Content-Language"] = chosen.language
+        return response
+
+
+@require_safe
+def overlay_help(request, slug):
+    """The overlays' options, each with a preview."""
+    standings = _championship_standings(slug)
+    ranked = [row.skater.pk for row in standings.rows if row.rank is not None]
+    queries = [{"show": "classification", "top": "5"}, {"show": "pair"}]
+    if len(ranked) >= 2:
+        queries.append({"show": "h2h", "a": str(ranked[0]), "b": str(ranked[1])})
+    page = reverse("championships:overlay", args=[slug])
+    examples = [
+        {"url": f"{page}?{urlencode(query)}", "overlay": Overlay.from_query(query, standings)}
+        for query in queries
+    ]
+    return render(request, "championships/overlay_help.html", {"standings": standings, "examples": examples})
+
+
+@require_safe
+def skater(request, slug, skater_id):
+    """A skater's card: her results, personal bests, places and pair-mates; live."""
+    standings = _championship_standings(slug)
+    chosen = standings.skaters.get(skater_id)
+    if chosen is None:
+        raise Http404("This championship has no such skater.")
+    return _page(
+        request,
+        "championships/skater.html",
+        "skater-card",
+        {"standings": standings, "card": SkaterCard(standings, chosen), "live": True},
+    )

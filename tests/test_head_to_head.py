@@ -133,3 +133,31 @@ def test_passing_times_show_who_gained_where(client, wk_sprint_after_3):
     page = client.get(f"/{wk_sprint_after_3.slug}/h2h/?a={a}&b={b}").content.decode()
     assert "Femke Kok +0.10" in text(page)
     assert "Miho Takagi +0.30" in text(page)
+
+
+def test_lap_by_lap_against_the_live_passings_of_a_skater_on_the_ice(client, wk_sprint_after_3):
+    from championships.forms import result_form
+    from championships.timing.models import Race
+
+    distance = wk_sprint_after_3.distances.get(order=4)
+    form = result_form(distance, wk_sprint_after_3.skaters.get(name="Miho Takagi"), Decimal("73.13"))
+    form.data["splits"] = "17.95 45.10"
+    assert form.is_valid(), form.errors
+    form.save()
+    # Kok is on the ice: the timing feed has her at 200 m (measured 17.857 s), not yet at 600 m.
+    Race.objects.create(
+        distance=distance,
+        skater=wk_sprint_after_3.skaters.get(name="Femke Kok"),
+        pair=5,
+        lane="inner",
+        passings={"200": {"time": "17.857", "source": "transponder"}},
+    )
+    duel = h2h(wk_sprint_after_3, "Miho Takagi", "Femke Kok").split_duels[0]
+    assert duel.distance.order == 4
+    assert [(p.meters, p.time_a, p.time_b, p.gap) for p in duel.passings] == [
+        (200, Decimal("17.95"), Decimal("17.85"), Decimal("-0.10")),
+    ]
+    a, b = skater_id(wk_sprint_after_3, "Miho Takagi"), skater_id(wk_sprint_after_3, "Femke Kok")
+    page = text(client.get(f"/{wk_sprint_after_3.slug}/h2h/?a={a}&b={b}").content.decode())
+    assert "Passing times, 1000 m #4" in page
+    assert "200 m 17.95 17.85 -0.10 Femke Kok +0.10" in page
