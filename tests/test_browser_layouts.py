@@ -1,7 +1,9 @@
-"""The seed's table on a phone and on a TV, in a real browser: the names stay readable.
+"""The pages in a real browser: the names stay readable on a phone and a TV, long names and
+overrides stay inside them, and the matrix of screens, languages and states fits.
 
-Layout needs no WebSocket, so pytest-django's live server is enough here. The screenshots are
-the README's pictures (docs/): `make screenshots` refreshes them.
+Most need no WebSocket (pytest-django's live server); the matrix runs on daphne, so that its
+screenshots show the live dot: `make screenshots` saves every case in screenshots/ and the
+README's pictures and the laptop, phone and full HD cases in docs/.
 """
 
 import os
@@ -69,22 +71,18 @@ def test_the_seed_table_fits_phones_and_tvs(live_server, browser, wk_sprint_afte
     for shown in names_fit(page):
         assert shown["left"] >= 0 and shown["right"] <= shown["width"], shown
     page.evaluate("document.querySelector('#classification .scroll').scrollLeft = 0")
-    if os.environ.get("SPRINTBOARD_SCREENSHOTS"):
-        page.screenshot(path=DOCS / f"standings-{name}.png", full_page=name == "phone")
     context.close()
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_head_to_head_screenshot(live_server, browser, wk_sprint_after_3):
+def test_head_to_head_in_the_browser(live_server, browser, wk_sprint_after_3):
     takagi = wk_sprint_after_3.skaters.get(name="Miho Takagi").pk
     kok = wk_sprint_after_3.skaters.get(name="Femke Kok").pk
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-US")
     page = context.new_page()
     page.goto(f"{live_server.url}/{wk_sprint_after_3.slug}/h2h/?a={takagi}&b={kok}")
     assert "0.67 s" in page.locator("#head-to-head").inner_text()
-    if os.environ.get("SPRINTBOARD_SCREENSHOTS"):
-        page.screenshot(path=DOCS / "head-to-head.png", full_page=True)
     context.close()
 
 
@@ -142,6 +140,12 @@ def test_a_right_to_left_override_in_a_name_stays_in_the_name(live_server, brows
 
 VIEWPORTS = [(360, 800), (390, 844), (768, 1024), (1280, 720), (1366, 768), (1920, 1080), (3840, 2160)]
 DOCS_VIEWPORTS = {(1366, 768), (390, 844), (1920, 1080)}
+DOCS_PAGES = {("during", "distance"), ("before", "head-to-head")}
+README_PICTURES = {
+    "standings-tv.png": ("before", "tv", 1920, 1080),
+    "standings-phone.png": ("before", "standings", 390, 844),
+    "head-to-head.png": ("before", "head-to-head", 1366, 768),
+}
 # The seed before the last distance, during it (two pairs skated) and after it.
 STATES = ("before", "during", "after")
 
@@ -220,6 +224,20 @@ class ScreensMatrixTests(ChannelsLiveServerTestCase):
             "head-to-head": f"/{state}/h2h/?a={a}&b={b}",
         }
 
+    @staticmethod
+    def screenshot(page, state, name, language, width, height):
+        """Every case into screenshots/; some into docs/, with the README's three pictures."""
+        case = f"{state}-{name}-{language}-{width}x{height}.png"
+        SCREENS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENS / case)
+        if language != "en" or (width, height) not in DOCS_VIEWPORTS:
+            return
+        if name == "standings" or (state, name) in DOCS_PAGES or (name == "tv" and width == 1920):
+            page.screenshot(path=DOCS / case, full_page=name != "tv")
+        for picture, shown in README_PICTURES.items():
+            if shown == (state, name, width, height):
+                page.screenshot(path=DOCS / picture, full_page=name != "tv")
+
     def test_every_page_fits_every_screen(self):
         shots = os.environ.get("SPRINTBOARD_SCREENSHOTS")
         context = self.browser.new_context(device_scale_factor=1)
@@ -247,12 +265,6 @@ class ScreensMatrixTests(ChannelsLiveServerTestCase):
                         if name == "standings" and found["key"]:
                             problems.append(f"{case}: out of view: {found['key']}")
                         if shots:
-                            SCREENS.mkdir(exist_ok=True)
-                            file = f"{state}-{name}-{language}-{width}x{height}.png"
-                            page.screenshot(path=SCREENS / file)
-                            if (width, height) in DOCS_VIEWPORTS and language == "en" and name != "tv":
-                                page.screenshot(path=DOCS / file)
-                            if (width, height) == (1920, 1080) and name == "tv" and language == "en":
-                                page.screenshot(path=DOCS / file)
+                            self.screenshot(page, state, name, language, width, height)
         self.maxDiff = None
         self.assertEqual(problems, [])
