@@ -54,10 +54,8 @@ def test_the_champion_and_the_podium_once_every_distance_is_skated(client, wk_sp
     official = text(page(client, wk_sprint, "nl"))
     assert "Eindklassement official" not in official
     assert "Eindklassement officieel Kampioen Miho Takagi JPN 147,545 punten" in official
-
-
-def test_no_podium_before_the_last_distance(client, wk_sprint_after_3):
-    assert "Final classification" not in text(page(client, wk_sprint_after_3))
+    Result.objects.filter(distance__order=4, skater__name="Femke Kok").delete()  # the last distance under way
+    assert "Final classification" not in text(page(client, wk_sprint))
 
 
 def test_during_a_distance_the_skated_and_the_still_to_skate_are_told_apart(client, wk_sprint):
