@@ -62,7 +62,7 @@ test-postgres: $(VENV)/.installed
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "set DATABASE_URL=postgres://user:password@127.0.0.1:5432/db" >&2; exit 1;; esac
 	$(PY) -m pytest -m "not slow or postgres"
 
-# The README's pictures, taken by the browser tests' Chromium.
+# The README's pictures and every case of the screens matrix (screenshots/), taken by Chromium.
 screenshots: $(VENV)/.installed
 	SPRINTBOARD_SCREENSHOTS=1 $(PY) -m pytest tests/test_browser_layouts.py -q
 

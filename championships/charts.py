@@ -19,7 +19,7 @@ WIDTH, HEIGHT = 640, 290
 # The plot area; the right margin holds the name labels, the left one the axis values.
 LEFT, RIGHT, TOP, BOTTOM = 52, 400, 16, 252
 LABEL_X = RIGHT + 14
-LABEL_SPACING = 16  # the least vertical distance between two labels' baselines
+LABEL_SPACING = 20  # the least vertical distance between two labels' baselines: a 15 px label's box and air
 LABEL_LENGTH = 22  # longer names are shortened to the first name's initial ("A. Rijpma-de Jong"), then cut
 MARKER_SIZE = 5
 

@@ -12,14 +12,11 @@ Playwright drives Debian's Chromium (`/usr/bin/chromium`); `playwright install` 
 
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
-from asgiref.sync import SyncToAsync
 from channels.testing import ChannelsLiveServerTestCase
-from daphne.testing import DaphneProcess
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -28,24 +25,12 @@ from django.urls import reverse
 from championships.championship_file import load
 from championships.models import Result, Start
 from championships.officials import ensure_official
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DaphneProcessWithFreshThreads
 from tests.support.seed import SEED_SLUG as SLUG
 from tests.support.seed import seed_data
 
 LIVE_TIMEOUT_MS = 5_000  # "within a few seconds"
 PAGE_TIMEOUT_MS = 15_000
-
-
-class DaphneProcessWithFreshThreads(DaphneProcess):
-    """ChannelsLiveServerTestCase forks daphne from the test process. Threads do not survive a
-    fork, but thread pools do: after any earlier async test (database_sync_to_async), asgiref's
-    one-thread executor for thread-sensitive calls is copied into the child without its worker
-    thread, so the child's WebSocket consumers wait forever for their database calls (and the
-    page shows "reconnecting"). Give the child a pool of its own before it serves."""
-
-    def run(self):
-        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
-        super().run()
 
 
 @pytest.mark.slow

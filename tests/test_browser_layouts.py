@@ -1,18 +1,27 @@
-"""The seed's table on a phone and on a TV, in a real browser: the names stay readable.
+"""The pages in a real browser: the names stay readable on a phone and a TV, long names and
+overrides stay inside them, and the matrix of screens, languages and states fits.
 
-Layout needs no WebSocket, so pytest-django's live server is enough here. The screenshots are
-the README's pictures (docs/): `make screenshots` refreshes them.
+Most need no WebSocket (pytest-django's live server); the matrix runs on daphne, so that its
+screenshots show the live dot: `make screenshots` saves every case in screenshots/ and the
+README's pictures and the laptop, phone and full HD cases in docs/.
 """
 
 import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from channels.testing import ChannelsLiveServerTestCase
 from django.conf import settings
+from django.core.cache import cache
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from championships.championship_file import load
+from championships.models import Result, Skater, Start
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DaphneProcessWithFreshThreads
+from tests.support.seed import seed_data
 
 DOCS = Path(settings.BASE_DIR) / "docs"
+SCREENS = Path(settings.BASE_DIR) / "screenshots"  # every case of the matrix (not in git)
 
 
 @pytest.fixture
@@ -62,22 +71,18 @@ def test_the_seed_table_fits_phones_and_tvs(live_server, browser, wk_sprint_afte
     for shown in names_fit(page):
         assert shown["left"] >= 0 and shown["right"] <= shown["width"], shown
     page.evaluate("document.querySelector('#classification .scroll').scrollLeft = 0")
-    if os.environ.get("SPRINTBOARD_SCREENSHOTS"):
-        page.screenshot(path=DOCS / f"standings-{name}.png", full_page=name == "phone")
     context.close()
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_head_to_head_screenshot(live_server, browser, wk_sprint_after_3):
+def test_head_to_head_in_the_browser(live_server, browser, wk_sprint_after_3):
     takagi = wk_sprint_after_3.skaters.get(name="Miho Takagi").pk
     kok = wk_sprint_after_3.skaters.get(name="Femke Kok").pk
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-US")
     page = context.new_page()
     page.goto(f"{live_server.url}/{wk_sprint_after_3.slug}/h2h/?a={takagi}&b={kok}")
     assert "0.67 s" in page.locator("#head-to-head").inner_text()
-    if os.environ.get("SPRINTBOARD_SCREENSHOTS"):
-        page.screenshot(path=DOCS / "head-to-head.png", full_page=True)
     context.close()
 
 
@@ -131,3 +136,135 @@ def test_a_right_to_left_override_in_a_name_stays_in_the_name(live_server, brows
     assert country.bounding_box()["x"] > name.bounding_box()["x"] + name.bounding_box()["width"] - 1
     assert kok.locator("td.total").inner_text() == "111.315"
     context.close()
+
+
+VIEWPORTS = [(360, 800), (390, 844), (768, 1024), (1280, 720), (1366, 768), (1920, 1080), (3840, 2160)]
+DOCS_VIEWPORTS = {(1366, 768), (390, 844), (1920, 1080)}
+DOCS_PAGES = {("during", "distance"), ("before", "head-to-head")}
+README_PICTURES = {
+    "standings-tv.png": ("before", "tv", 1920, 1080),
+    "standings-phone.png": ("before", "standings", 390, 844),
+    "head-to-head.png": ("before", "head-to-head", 1366, 768),
+}
+# The seed before the last distance, during it (two pairs skated) and after it.
+STATES = ("before", "during", "after")
+
+# What a spectator would call broken, measured in the page.
+MEASURE = """() => {
+  const inside = (r, box) => r.left >= box.left - 1 && r.right <= box.right + 1;
+  const view = {left: 0, right: innerWidth};
+  const shown = el => el.getClientRects().length > 0;
+  const headers = [...document.querySelectorAll('#classification thead th')].filter(shown)
+    .filter(th => !inside(th.getBoundingClientRect(), view)).map(th => th.textContent.trim());
+  const charts = [...document.querySelectorAll('figure.chart')].filter(shown)
+    .filter(f => !inside(f.querySelector('svg').getBoundingClientRect(), f.getBoundingClientRect()))
+    .map(f => f.className.baseVal || f.className);
+  const overlaps = [];
+  document.querySelectorAll('figure.chart svg').forEach(svg => {
+    const labels = [...svg.querySelectorAll('.series text')].map(t => [t.textContent.trim(), t.getBoundingClientRect()]);
+    labels.forEach(([a, r], i) => labels.slice(i + 1).forEach(([b, q]) => {
+      if (r.left < q.right && q.left < r.right && r.top < q.bottom - 1 && q.top < r.bottom - 1) overlaps.push([a, b]);
+    }));
+  });
+  const cut = [...document.querySelectorAll('main *')].filter(shown).filter(el => {
+    if (el.closest('.sr, .scroll, .chart-scroll')) return false;
+    const style = getComputedStyle(el);
+    if (!['hidden', 'clip'].includes(style.overflowX)) return false;
+    const over = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+    return over && style.textOverflow !== 'ellipsis' && style.webkitLineClamp === 'none';
+  }).map(el => el.outerHTML.slice(0, 80));
+  const first = document.querySelector('#classification tbody tr[data-skater]');
+  const key = first ? ['.rank', '.skater a', '.total', '.behind'].map(s => first.querySelector(s))
+    .filter(el => el && !inside(el.getBoundingClientRect(), view)).map(el => el.className) : [];
+  return {width: document.documentElement.scrollWidth, headers, charts, overlaps, cut, key};
+}"""
+
+
+@pytest.mark.slow
+class ScreensMatrixTests(ChannelsLiveServerTestCase):
+    """Every page in every state, language and viewport: nothing wider than the screen, every
+    column of the classification in view from 1280 px, charts in their boxes, labels apart, no
+    text cut without an ellipsis; on phones place, name, points and deficit in view. Served by
+    daphne so that the live dot is on in the screenshots (`make screenshots`)."""
+
+    host = "127.0.0.1"
+    serve_static = True
+    ProtocolServerProcess = DaphneProcessWithFreshThreads
+
+    @classmethod
+    def setUpClass(cls):
+        cache.clear()
+        super().setUpClass()
+
+    def setUp(self):
+        self.enterContext(mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}))
+        for state in STATES:
+            data = seed_data()
+            data["slug"] = state
+            championship = load(data, results_until=3 if state == "before" else None)
+            if state == "during":
+                later = Start.objects.filter(
+                    distance__championship=championship, distance__order=4, pair__gt=2
+                )
+                Result.objects.filter(distance__order=4, skater__in=later.values("skater")).delete()
+        from playwright.sync_api import sync_playwright
+
+        self.playwright = sync_playwright().start()
+        self.addCleanup(self.playwright.stop)
+        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        self.addCleanup(self.browser.close)
+
+    def paths(self, state):
+        skaters = Skater.objects.filter(championship__slug=state)
+        a, b = (skaters.get(name=n).pk for n in ("Miho Takagi", "Femke Kok"))
+        return {
+            "standings": f"/{state}/",
+            "tv": f"/{state}/?tv=1",
+            "distance": f"/{state}/distances/4/",
+            "head-to-head": f"/{state}/h2h/?a={a}&b={b}",
+        }
+
+    @staticmethod
+    def screenshot(page, state, name, language, width, height):
+        """Every case into screenshots/; some into docs/, with the README's three pictures."""
+        case = f"{state}-{name}-{language}-{width}x{height}.png"
+        SCREENS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENS / case)
+        if language != "en" or (width, height) not in DOCS_VIEWPORTS:
+            return
+        if name == "standings" or (state, name) in DOCS_PAGES or (name == "tv" and width == 1920):
+            page.screenshot(path=DOCS / case, full_page=name != "tv")
+        for picture, shown in README_PICTURES.items():
+            if shown == (state, name, width, height):
+                page.screenshot(path=DOCS / picture, full_page=name != "tv")
+
+    def test_every_page_fits_every_screen(self):
+        shots = os.environ.get("SPRINTBOARD_SCREENSHOTS")
+        context = self.browser.new_context(device_scale_factor=1)
+        self.addCleanup(context.close)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        problems = []
+        for language in ("en", "nl"):
+            page.set_extra_http_headers({"Accept-Language": language})
+            for state in STATES:
+                for name, path in self.paths(state).items():
+                    for width, height in VIEWPORTS:
+                        page.set_viewport_size({"width": width, "height": height})
+                        page.goto(self.live_server_url + path)
+                        page.wait_for_selector('.connection[data-state="live"]')
+                        found = page.evaluate(MEASURE)
+                        case = f"{state} {name} {language} {width}x{height}"
+                        if found["width"] > width:
+                            problems.append(f"{case}: the page is {found['width']} px wide")
+                        if width >= 1280 and found["headers"]:
+                            problems.append(f"{case}: headers out of view: {found['headers']}")
+                        for key in ("charts", "overlaps", "cut"):
+                            if found[key]:
+                                problems.append(f"{case}: {key}: {found[key]}")
+                        if name == "standings" and found["key"]:
+                            problems.append(f"{case}: out of view: {found['key']}")
+                        if shots:
+                            self.screenshot(page, state, name, language, width, height)
+        self.maxDiff = None
+        self.assertEqual(problems, [])

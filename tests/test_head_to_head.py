@@ -89,7 +89,7 @@ def test_while_the_final_1000_is_skated_the_others_see_what_they_need(client, wk
     assert rows["Femke Kok"].rank is None and rows["Femke Kok"].status is None
     page = client.get(f"/{wk_sprint_after_3.slug}/").content.decode()
     assert "during the 1000 m" in page
-    assert "lead <strong>1:12.45</strong>" in page
+    assert "needs <strong>1:12.45</strong> to lead" in page
 
 
 def test_distance_page_start_list_current_pair_and_direct_races(client, wk_sprint_after_3):

@@ -324,17 +324,17 @@ def test_standings_page_after_three_distances(wk_sprint_after_3, client):
 
     rows = body_rows(tables(response)["standings"])
     assert len(rows) == 10
-    # rank, change, skater, 500 m, 1000 m, 500 m, points, behind, seconds on 1000 m, gap above
-    assert [(r[0], r[2], r[6], r[8]) for r in rows] == [
+    # rank, change, skater, points, behind, seconds on 1000 m, 500 m, 1000 m, 500 m, gap above
+    assert [(r[0], r[2], r[3], r[5]) for r in rows] == [
         (str(rank), f"{name} {country}", total, seconds or "")
         for (rank, name, total, seconds), country in zip(
             ARTICLE_AFTER_3, ["JPN", "NED", "NED", "USA", "AUT", "USA", "KOR", "CHN", "NED", "GBR"]
         )
     ]
     kok = rows[1]
-    assert kok[3].split()[:2] == ["37.07", "TR"]
-    assert kok[5].split()[:2] == ["37.07", "=TR"]
-    assert (kok[7], kok[9]) == ("0.335", "0.335")
+    assert kok[6].split()[:2] == ["37.07", "TR"]
+    assert kok[8].split()[:2] == ["37.07", "=TR"]
+    assert (kok[4], kok[9]) == ("0.335", "0.335")
     assert rows[8][1] == "▼2"  # Grevelt, seventh after two distances
     assert "Next: 1000 m" in html
 
@@ -342,15 +342,15 @@ def test_standings_page_after_three_distances(wk_sprint_after_3, client):
 @pytest.mark.django_db
 def test_standings_page_in_dutch_uses_decimal_commas(wk_sprint_after_3, client):
     rows = body_rows(tables(client.get(PAGE, HTTP_ACCEPT_LANGUAGE="nl"))["standings"])
-    assert (rows[1][2], rows[1][6], rows[1][8]) == ("Femke Kok NED", "111,315", "0,67")
-    assert rows[2][8] == "1,71"
+    assert (rows[1][2], rows[1][3], rows[1][5]) == ("Femke Kok NED", "111,315", "0,67")
+    assert rows[2][5] == "1,71"
 
 
 @pytest.mark.django_db
 def test_standings_page_after_the_final_lists_the_nc_skater_last(wk_sprint, client):
     response = client.get(PAGE)
     rows = body_rows(tables(response)["standings"])
-    assert [(r[0], r[2].rsplit(" ", 1)[0], r[7]) for r in rows[:3]] == [
+    assert [(r[0], r[2].rsplit(" ", 1)[0], r[3]) for r in rows[:3]] == [
         ("1", "Miho Takagi", "147.545"),
         ("2", "Femke Kok", "148.100"),
         ("3", "Jutta Leerdam", "148.265"),
@@ -358,8 +358,8 @@ def test_standings_page_after_the_final_lists_the_nc_skater_last(wk_sprint, clie
     assert [r[0] for r in rows[:9]] == [str(n) for n in range(1, 10)]
     grevelt = rows[-1]
     assert (grevelt[0], grevelt[2]) == ("NC", "Isabel Grevelt NED")
-    assert grevelt[6].split()[:2] == ["1:15.28", "DQ"]
-    assert grevelt[7] == ""  # no total
+    assert grevelt[8].split()[:2] == ["1:15.28", "DQ"]
+    assert grevelt[3] == ""  # no total
     assert "Next:" not in response.content.decode()
 
 

@@ -3,6 +3,7 @@ the places gained, and the classification's charts. Points and seconds are Djang
 `floatformat` (3 and 2 decimals, with the page language's decimal mark)."""
 
 import threading
+from dataclasses import dataclass
 
 from django import template
 from django.template.loader import render_to_string
@@ -106,3 +107,69 @@ def bdi(name):
     """A name as HTML: its text direction its own, so that a right-to-left mark or override in it
     cannot reorder the row around it; long names wrap or are cut (the CSS of `.name`)."""
     return format_html('<bdi class="name">{}</bdi>', name)
+
+
+@dataclass(frozen=True)
+class EarlierPlaces:
+    """During a distance: the distance before it (None during the first) and the places after it."""
+
+    distance: object
+    places: dict
+
+    def __bool__(self):
+        return True
+
+
+@register.simple_tag
+def earlier_places(standings):
+    """The places after the previous distance while one is under way, else None: the skaters
+    still to skate it are shown at those places, apart from those who have skated it."""
+    if not (standings.after and standings.in_progress):
+        return None
+    order = standings.after - 1
+    return (
+        EarlierPlaces(standings.distance(order), standings.ranks_after(order))
+        if order
+        else EarlierPlaces(None, {})
+    )
+
+
+@register.filter
+def place_of(places, skater):
+    """A skater's place in `earlier_places`' places (none before any distance is complete)."""
+    return places.get(skater.pk) if places else None
+
+
+@register.filter
+def column_count(standings):
+    """The classification's columns: place, change, name, points, behind, [seconds], distances, gap."""
+    return 6 + len(standings.skated_distances) + (1 if standings.next_distance else 0)
+
+
+@register.filter
+def is_complete(standings):
+    """Every distance skated by all who skate it: the classification is final."""
+    return (
+        bool(standings.distances)
+        and standings.after == len(standings.distances)
+        and not standings.in_progress
+    )
+
+
+@dataclass(frozen=True)
+class OnIce:
+    distance: object
+    pairs: tuple  # ("now", Pair), ("next", Pair or None)
+
+
+@register.simple_tag
+def on_ice(standings):
+    """The distance on the ice or next up, its first pair not yet skated and the one after it."""
+    distance = standings.current_distance
+    if distance is None:
+        return None
+    pairs = standings.sheet(distance.order).pairs
+    waiting = [pair for pair in pairs if not pair.complete]
+    if not waiting:
+        return None
+    return OnIce(distance, (("now", waiting[0]), ("next", waiting[1] if len(waiting) > 1 else None)))
