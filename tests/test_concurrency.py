@@ -26,6 +26,7 @@ from championships.models import Result
 from championships.officials import ensure_official, session_cookies
 from championships.results import StaleResult, save_result
 from championships.times import format_time
+from tests.support.pages import form_fields
 from tests.support.servers import (
     SLUG,
     Daphne,
@@ -34,7 +35,6 @@ from tests.support.servers import (
     manage,
     read,
 )
-from tests.test_entry import _Fields
 
 ROUNDS = 20
 TOLD = "was saved by someone else meanwhile"
@@ -46,12 +46,6 @@ def times_of_round(number):
     return format_time(Decimal("73.00") + number / Decimal(100)), format_time(
         Decimal("74.00") + number / Decimal(100)
     )
-
-
-def fields(html):
-    parser = _Fields("pair-entry")
-    parser.feed(html)
-    return parser.fields
 
 
 def at_once(*calls):
@@ -109,7 +103,7 @@ def test_two_officials_in_threads_saving_the_same_pair_at_the_same_moment(seed_d
     for number in range(ROUNDS):
         if number % 2 == 0:
             kok.delete()  # both save her first result
-        forms = [fields(client.get(url).content.decode()) for client in clients]
+        forms = [form_fields(client.get(url).content.decode(), "pair-entry") for client in clients]
         answers = at_once(
             *(
                 lambda client=client, form=form, time=time: client.post(url, {**form, "inner": time})
@@ -208,7 +202,7 @@ def two_servers_race(env, tmp_path):
             for official in officials:
                 status, page = official.open(url)
                 assert status == 200, page[-2000:]
-                forms.append(fields(page))
+                forms.append(form_fields(page, "pair-entry"))
             answers = at_once(
                 *(
                     lambda official=official, form=form, time=time: official.open(
@@ -217,7 +211,7 @@ def two_servers_race(env, tmp_path):
                     for official, form, time in zip(officials, forms, times_of_round(number))
                 )
             )
-            judge(number, answers, fields(officials[0].open(url)[1])["inner"])
+            judge(number, answers, form_fields(officials[0].open(url)[1], "pair-entry")["inner"])
     finally:
         for server in servers:
             server.stop()
