@@ -27,14 +27,7 @@ from championships.officials import ensure_official, session_cookies
 from championships.results import StaleResult, save_result
 from championships.times import format_time
 from tests.support.pages import form_fields
-from tests.support.servers import (
-    SLUG,
-    Daphne,
-    RedisServer,
-    environment,
-    manage,
-    read,
-)
+from tests.support.servers import SLUG, Daphne, RedisServer, environment, manage, read
 
 ROUNDS = 20
 TOLD = "was saved by someone else meanwhile"

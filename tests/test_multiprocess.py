@@ -10,7 +10,6 @@ No pytest-django database is used; everything goes through subprocesses.
 """
 
 import asyncio
-import contextlib
 import os
 import re
 import socket
@@ -24,16 +23,7 @@ from channels_redis.pubsub import RedisPubSubChannelLayer
 
 from championships.live.rendering import group_name
 from tests.support.pages import classification_row
-from tests.support.servers import (
-    BASE_DIR,
-    REDIS_SERVER,
-    SLUG,
-    Daphne,
-    RedisServer,
-    environment,
-    manage,
-    read,
-)
+from tests.support.servers import BASE_DIR, REDIS_SERVER, SLUG, Daphne, RedisServer, environment, manage, read
 
 IDLE_SECONDS = 7  # longer than redis-py's default socket_timeout of 5 s
 PUSH_TIMEOUT = 10  # from starting enter_result to the frame at the spectator
@@ -68,19 +58,12 @@ def env(tmp_path, redis_port):
     return variables
 
 
-@contextlib.contextmanager
 def daphne(env, directory):
-    """daphne serving `sprintboard.asgi:application` on a free port (yields the `Daphne`), with
-    the demo championship (the seed with the final 1000 m held back) loaded."""
-    server = Daphne(env, directory)
+    """daphne serving `sprintboard.asgi:application` on a free port (a `Daphne` to run `with`),
+    with the demo championship (the seed with the final 1000 m held back) loaded."""
     demo = manage(env, "demo")
     assert "up to distance 3" in demo.stdout, demo.stdout
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-        print(f"--- daphne log ---\n{read(server.log)}")  # shown by pytest only when the test failed
+    return Daphne(env, directory)
 
 
 @pytest.fixture
@@ -93,6 +76,12 @@ def daphne_server(env, tmp_path):
 def feed(daphne_server):
     """The championship's WebSocket URL on that daphne, and the Origin a page there sends."""
     return f"ws://127.0.0.1:{daphne_server.port}/ws/{SLUG}/", f"http://127.0.0.1:{daphne_server.port}"
+
+
+def replay_through(origin):
+    """`manage.py replay`'s arguments for the final 1000 m of the demo's file, through the server at `origin`."""
+    source = ("--source", "data/wk-sprint-2024-women.json")
+    return ("replay", SLUG, "--distance", "4", *source, "--pace", "0", "--server", origin)
 
 
 def enter_time(env, skater="Femke Kok", time="1:13.57"):
@@ -371,20 +360,7 @@ def test_replay_through_the_running_servers_admin_reaches_its_spectators(env, fe
     async def spectate():
         async with websockets.connect(url, origin=origin, open_timeout=10) as client:
             assert "111.315" in kok_row(await asyncio.wait_for(client.recv(), timeout=10))
-            replay = await asyncio.to_thread(
-                manage,
-                env,
-                "replay",
-                SLUG,
-                "--distance",
-                "4",
-                "--source",
-                "data/wk-sprint-2024-women.json",
-                "--pace",
-                "0",
-                "--server",
-                origin,
-            )
+            replay = await asyncio.to_thread(manage, env, *replay_through(origin))
             assert "Femke Kok 1:13.57" in replay.stdout
             return await frame_with(client, "148.100", timeout=10)
 
@@ -396,20 +372,7 @@ def test_replay_refused_by_the_server_says_so(env, feed):
     """A replay whose session the server does not take (another SECRET_KEY) must not pass for done."""
     _, origin = feed
     replay = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "replay",
-            SLUG,
-            "--distance",
-            "4",
-            "--source",
-            "data/wk-sprint-2024-women.json",
-            "--pace",
-            "0",
-            "--server",
-            origin,
-        ],
+        [sys.executable, "manage.py", *replay_through(origin)],
         cwd=BASE_DIR,
         env={**env, "SECRET_KEY": "another-key"},
         capture_output=True,

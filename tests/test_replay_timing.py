@@ -29,7 +29,6 @@ from tests.support.servers import (
     Daphne,
     environment,
     manage,
-    read,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -220,13 +219,8 @@ def daphne(tmp_path):
     env = environment(tmp_path / "sprintboard.sqlite3")
     manage(env, "migrate", "--no-input")
     manage(env, "demo")
-    server = Daphne(env, tmp_path)
-    try:
-        server.start()
+    with Daphne(env, tmp_path) as server:
         yield env, server.port
-    finally:
-        server.stop()
-        print(f"--- daphne log ---\n{read(server.log)}")
 
 
 @pytest.mark.slow
