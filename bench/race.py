@@ -16,7 +16,6 @@ import ctypes
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -56,23 +55,6 @@ def start(argv, env, log, pipes=False):
         stderr=log,
         preexec_fn=_die_with_parent,
     )
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on {port} after {timeout} s")
 
 
 class Clients:
@@ -127,6 +109,8 @@ def measure(args):
     django.setup()
     from django.core.management import call_command
 
+    from tests.support.servers import free_port, wait_for_port
+
     call_command("migrate", verbosity=0, interactive=False)
     events = {e["id"]: e for e in map(json.loads, RECORDING.read_text().splitlines())}
     for event in events.values():
@@ -138,7 +122,7 @@ def measure(args):
         )
         clients = Clients(env, log, args.deadline)
     try:
-        wait_for_port(port)
+        wait_for_port(port, server, "daphne", Path(workdir) / "servers.log")
         print(f"{'spectators':>10} {'event':<34} {'first ms':>9} {'last ms':>9} {'bytes':>7}")
         for n in args.sizes:
             secret = prepare()

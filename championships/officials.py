@@ -1,5 +1,6 @@
 """The Officials group: enter and correct start lists and results, and nothing else."""
 
+import http.cookiejar
 import secrets
 
 OFFICIALS_GROUP = "Officials"
@@ -53,3 +54,18 @@ def session_key_for(user):
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key
+
+
+def session_cookies(host, session_key, csrf):
+    """The cookies of a browser on `host` logged in with `session_key` (session_key_for) and
+    holding the CSRF secret `csrf`, for posting to a running server's admin."""
+    from django.conf import settings
+
+    jar = http.cookiejar.CookieJar()
+    for name, value in ((settings.SESSION_COOKIE_NAME, session_key), (settings.CSRF_COOKIE_NAME, csrf)):
+        jar.set_cookie(
+            http.cookiejar.Cookie(
+                0, name, value, None, False, host, False, False, "/", True, False, None, False, None, None, {}
+            )
+        )
+    return jar

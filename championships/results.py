@@ -43,28 +43,17 @@ def version_of(result):
     return result.version if result else 0
 
 
-def save_result(
-    distance,
-    skater,
-    *,
-    time=None,
-    status=None,
-    splits=None,
-    note=None,
-    expected=UNCHANGED_CHECK_OFF,
-    confirmed=False,
-    user=None,
-):
+def save_result(distance, skater, *, user=None, **entry):
     """Enter or correct the skater's result on the distance; returns (result, changed).
 
-    `time` (a Decimal, or text as officials write it) and `status` ("DQ", "dnf"...) replace the
-    result's; None is none. `splits` (passing times) and `note` stay as they are when None.
+    The keywords of `entry` (those of _checked): `time` (a Decimal, or text as officials write
+    it) and `status` ("DQ", "dnf"...) replace the result's; None is none. `splits` (passing times) and `note` stay as they are when None.
     A time outside what is plausible (plausibility.py) needs `confirmed`. Raises ValidationError
     (code "official" for a distance marked official, "implausible" for a time to confirm) or
     StaleResult; `user` gets the change in the admin history.
     """
     with transaction.atomic():
-        form, current, changed = _checked(distance, skater, time, status, splits, note, expected, confirmed)
+        form, current, changed = _checked(distance, skater, **entry)
         if not changed:
             return current, False
         result = form.save(commit=False)
@@ -76,22 +65,12 @@ def save_result(
         return result, True
 
 
-def check_result(
-    distance,
-    skater,
-    *,
-    time=None,
-    status=None,
-    splits=None,
-    note=None,
-    expected=UNCHANGED_CHECK_OFF,
-    confirmed=False,
-):
+def check_result(distance, skater, **entry):
     """What save_result would do, without writing: raises as it does, else returns whether it
     would change anything. Inside a caller's transaction the locks it takes hold until that
     commits (the admin's change form validates with it, then saves with save_result)."""
     with transaction.atomic():
-        return _checked(distance, skater, time, status, splits, note, expected, confirmed)[2]
+        return _checked(distance, skater, **entry)[2]
 
 
 def clear_result(distance, skater, *, expected=UNCHANGED_CHECK_OFF, user=None):
@@ -135,7 +114,17 @@ def _refuse_if_official(distance):
         )
 
 
-def _checked(distance, skater, time, status, splits, note, expected, confirmed):
+def _checked(
+    distance,
+    skater,
+    *,
+    time=None,
+    status=None,
+    splits=None,
+    note=None,
+    expected=UNCHANGED_CHECK_OFF,
+    confirmed=False,
+):
     """(the bound, valid ResultForm, the current result, whether it changes it); raises."""
     try:
         status = scoring.normalise_status(status) if status else ""

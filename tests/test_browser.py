@@ -10,61 +10,32 @@ layer, only a save in the server process reaches its WebSocket consumers.
 Playwright drives Debian's Chromium (`/usr/bin/chromium`); `playwright install` is not needed.
 """
 
-import os
-import shutil
-from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
-from channels.testing import ChannelsLiveServerTestCase
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.urls import reverse
 
-from championships.championship_file import load
 from championships.models import Result, Start
 from championships.officials import ensure_official
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DaphneProcessWithFreshThreads
+from tests.support.browser import BrowserTestCase
 from tests.support.seed import SEED_SLUG as SLUG
-from tests.support.seed import seed_data
 
 LIVE_TIMEOUT_MS = 5_000  # "within a few seconds"
 PAGE_TIMEOUT_MS = 15_000
 
 
 @pytest.mark.slow
-class LiveStandingsInTheBrowserTests(ChannelsLiveServerTestCase):
-    host = "127.0.0.1"  # all traffic on 127.0.0.1 (the default, localhost, may resolve to ::1 first)
-    serve_static = True
-    ProtocolServerProcess = DaphneProcessWithFreshThreads
-
-    @classmethod
-    def setUpClass(cls):
-        assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: install Debian's chromium package"
-        # The daphne process is forked from this one: hand it no stale live state.
-        cache.clear()
-        super().setUpClass()  # forks daphne; Playwright (threads, its own loop) only starts after
-
+class LiveStandingsInTheBrowserTests(BrowserTestCase):
     def setUp(self):
-        # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls next to
-        # a running loop unless told it is safe (it is: nothing else runs on that loop here).
-        self.enterContext(mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}))
-
-        self.championship = load(seed_data(), results_until=3)
+        super().setUp()
         self.final_1000 = self.championship.distances.get(order=4)
         self.kok = self.championship.skaters.get(name="Femke Kok")
         self.username, self.password = ensure_official()
         # Kok skates pair 5 of the final 1000 m: her lane decides which field is hers.
         self.kok_start = Start.objects.get(distance=self.final_1000, skater=self.kok)
         self.assertEqual(self.kok_start.pair, 5)
-
-        from playwright.sync_api import sync_playwright
-
-        self.playwright = sync_playwright().start()
-        self.addCleanup(self.playwright.stop)
-        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        self.addCleanup(self.browser.close)
 
     def new_page(self):
         context = self.browser.new_context(locale="en-US")

@@ -46,39 +46,23 @@ def _set(key, value):
     return change
 
 
+def _set_in(section, index, key, value):
+    """Set `key` of the section's entry `index` to `value`; the path of that field."""
+
+    def change(data):
+        data[section][index][key] = value
+        return f"$.{section}[{index}].{key}"
+
+    return change
+
+
+def _time(text):
+    return _set_in("results", 3, "time", text)
+
+
 def _distance_gap(data):
     del data["distances"][2]  # orders 1, 2, 4: distance 3 is missing
     return "$.distances"
-
-
-def _distance_repeated(data):
-    data["distances"][3]["order"] = 3
-    return "$.distances[3].order"
-
-
-def _result_unknown_skater(data):
-    data["results"][3]["skater"] = "Irene Schouten"
-    return "$.results[3].skater"
-
-
-def _result_unknown_distance(data):
-    data["results"][3]["distance"] = 5
-    return "$.results[3].distance"
-
-
-def _pair_unknown_skater(data):
-    data["pairs"][2]["outer"] = "Irene Schouten"
-    return "$.pairs[2].outer"
-
-
-def _pair_unknown_distance(data):
-    data["pairs"][2]["distance"] = 7
-    return "$.pairs[2].distance"
-
-
-def _record_unknown_distance(data):
-    data["records"][1]["meters"] = 800
-    return "$.records[1].meters"
 
 
 def _two_results_one_distance(data):
@@ -96,30 +80,6 @@ def _two_places_same_pair(data):
     i = pair_index(data, 3, 5)  # Takagi inner, Kok outer
     data["pairs"][i]["inner"] = "Femke Kok"
     return f"$.pairs[{i}].outer"
-
-
-def _time(text):
-    def change(data):
-        data["results"][3]["time"] = text
-        return "$.results[3].time"
-
-    return change
-
-
-def _status(code):
-    def change(data):
-        data["results"][3]["status"] = code
-        return "$.results[3].status"
-
-    return change
-
-
-def _record_time(text):
-    def change(data):
-        data["records"][0]["time"] = text
-        return "$.records[0].time"
-
-    return change
 
 
 def _result_without_time_or_status(status):
@@ -151,12 +111,12 @@ REJECTIONS = {
     "version as text": _set("version", "1"),
     "version true is not 1": _set("version", True),
     "distance order gap": _distance_gap,
-    "distance order repeated": _distance_repeated,
-    "result unknown skater": _result_unknown_skater,
-    "result unknown distance": _result_unknown_distance,
-    "pair unknown skater": _pair_unknown_skater,
-    "pair unknown distance": _pair_unknown_distance,
-    "record unknown distance": _record_unknown_distance,
+    "distance order repeated": _set_in("distances", 3, "order", 3),
+    "result unknown skater": _set_in("results", 3, "skater", "Irene Schouten"),
+    "result unknown distance": _set_in("results", 3, "distance", 5),
+    "pair unknown skater": _set_in("pairs", 2, "outer", "Irene Schouten"),
+    "pair unknown distance": _set_in("pairs", 2, "distance", 7),
+    "record unknown distance": _set_in("records", 1, "meters", 800),
     "two results on one distance": _two_results_one_distance,
     "two places in one start list": _two_places_in_start_list,
     "both lanes of one pair": _two_places_same_pair,
@@ -165,8 +125,8 @@ REJECTIONS = {
     "time zero": _time("0.00"),
     "time negative": _time("-37.13"),
     "time not text": _time(37.13),
-    "record time zero": _record_time("0,00"),
-    "status XX": _status("XX"),
+    "record time zero": _set_in("records", 0, "time", "0,00"),
+    "status XX": _set_in("results", 3, "status", "XX"),
     "empty status without time": _result_without_time_or_status(""),
     "null status without time": _result_without_time_or_status(None),
     "pair skater not a name": _pair_skater_not_a_name,

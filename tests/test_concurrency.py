@@ -7,11 +7,8 @@ In threads of this process (on the suite's database: SQLite, or PostgreSQL with 
 through two daphne processes sharing the database and Redis, as in production.
 """
 
-import http.cookiejar
 import os
 import secrets
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -26,21 +23,11 @@ from django.test import Client
 
 from championships.championship_file import load
 from championships.models import Result
-from championships.officials import ensure_official
+from championships.officials import ensure_official, session_cookies
 from championships.results import StaleResult, save_result
 from championships.times import format_time
-from tests.test_entry import _Fields
-from tests.test_multiprocess import (
-    BASE_DIR,
-    SLUG,
-    RedisServer,
-    environment,
-    free_port,
-    manage,
-    read,
-    stop,
-    wait_for_port,
-)
+from tests.support.pages import form_fields
+from tests.support.servers import SLUG, Daphne, RedisServer, environment, manage, read
 
 ROUNDS = 20
 TOLD = "was saved by someone else meanwhile"
@@ -52,12 +39,6 @@ def times_of_round(number):
     return format_time(Decimal("73.00") + number / Decimal(100)), format_time(
         Decimal("74.00") + number / Decimal(100)
     )
-
-
-def fields(html):
-    parser = _Fields("pair-entry")
-    parser.feed(html)
-    return parser.fields
 
 
 def at_once(*calls):
@@ -115,7 +96,7 @@ def test_two_officials_in_threads_saving_the_same_pair_at_the_same_moment(seed_d
     for number in range(ROUNDS):
         if number % 2 == 0:
             kok.delete()  # both save her first result
-        forms = [fields(client.get(url).content.decode()) for client in clients]
+        forms = [form_fields(client.get(url).content.decode(), "pair-entry") for client in clients]
         answers = at_once(
             *(
                 lambda client=client, form=form, time=time: client.post(url, {**form, "inner": time})
@@ -157,7 +138,7 @@ def official_sessions(env):
     """Two officials' sessions made in the database the servers use, and the final 1000 m's id."""
     script = (
         "from championships.models import Distance\n"
-        "from championships.officials import ensure_official, session_key_for\n"
+        "from championships.officials import ensure_official, session_cookies, session_key_for\n"
         "from django.contrib.auth.models import User\n"
         f"print(Distance.objects.get(championship__slug='{SLUG}', order=4).pk)\n"
         "for name in ('official-a', 'official-b'):\n"
@@ -177,29 +158,10 @@ class Official:
 
     def __init__(self, port, session_key):
         self.base, self.csrf = f"http://127.0.0.1:{port}", secrets.token_hex(16)
-        jar = http.cookiejar.CookieJar()
-        for name, value in (("sessionid", session_key), ("csrftoken", self.csrf)):
-            jar.set_cookie(
-                http.cookiejar.Cookie(
-                    0,
-                    name,
-                    value,
-                    None,
-                    False,
-                    "127.0.0.1",
-                    False,
-                    False,
-                    "/",
-                    True,
-                    False,
-                    None,
-                    False,
-                    None,
-                    None,
-                    {},
-                )
-            )
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(session_cookies("127.0.0.1", session_key, self.csrf)),
+            NoRedirect,
+        )
 
     def open(self, path, data=None):
         """(status, page) of a GET, or of a POST of `data`."""
@@ -214,42 +176,16 @@ class Official:
             return error.code, error.headers.get("Location", "") + error.read().decode(errors="replace")
 
 
-def daphne(env, port, log):
-    with open(log, "w") as out:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "sprintboard.asgi:application",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
 def two_servers_race(env, tmp_path):
     """20 rounds of officials A (through server 1) and B (server 2) saving pair 5 at once."""
     manage(env, "migrate", "--no-input")
     manage(env, "demo")
     distance, sessions = official_sessions(env)
-    ports, logs, servers = (
-        [free_port(), free_port()],
-        [tmp_path / "daphne-1.log", tmp_path / "daphne-2.log"],
-        [],
-    )
+    servers = [Daphne(env, tmp_path, name=f"daphne-{number}") for number in (1, 2)]
     try:
-        for port, log in zip(ports, logs):
-            servers.append(daphne(env, port, log))
-        for port, log, server in zip(ports, logs, servers):
-            wait_for_port(port, server, "daphne", log)
-        officials = [Official(port, session) for port, session in zip(ports, sessions)]
+        for server in servers:
+            server.start()
+        officials = [Official(server.port, session) for server, session in zip(servers, sessions)]
         url = f"/admin/championships/distance/{distance}/pairs/5/"
         for number in range(ROUNDS):
             if number % 2 == 0:
@@ -259,7 +195,7 @@ def two_servers_race(env, tmp_path):
             for official in officials:
                 status, page = official.open(url)
                 assert status == 200, page[-2000:]
-                forms.append(fields(page))
+                forms.append(form_fields(page, "pair-entry"))
             answers = at_once(
                 *(
                     lambda official=official, form=form, time=time: official.open(
@@ -268,12 +204,12 @@ def two_servers_race(env, tmp_path):
                     for official, form, time in zip(officials, forms, times_of_round(number))
                 )
             )
-            judge(number, answers, fields(officials[0].open(url)[1])["inner"])
+            judge(number, answers, form_fields(officials[0].open(url)[1], "pair-entry")["inner"])
     finally:
         for server in servers:
-            stop(server, "daphne")
-    for log in logs:
-        assert "Traceback" not in read(log), read(log)
+            server.stop()
+    for server in servers:
+        assert "Traceback" not in read(server.log), read(server.log)
 
 
 @pytest.fixture

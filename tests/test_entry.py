@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
@@ -15,6 +14,7 @@ from django.urls import reverse
 from championships.models import Result
 from championships.officials import ensure_official
 from championships.results import UNCHANGED_CHECK_OFF, StaleResult, clear_result, save_result
+from tests.support.pages import form_fields, opened
 
 
 def final_1000(championship):
@@ -27,38 +27,6 @@ def skater(championship, name):
 
 def pair_url(championship, pair):
     return reverse("admin:championships_distance_pair", args=[final_1000(championship).pk, pair])
-
-
-class _Fields(HTMLParser):
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id, self.inside, self.fields, self.select = form_id, form_id is None, {}, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = self.form_id is None or attrs.get("id") == self.form_id
-        if not self.inside or ("name" not in attrs and tag != "option"):
-            return
-        if tag == "input" and attrs.get("type") not in ("submit", "checkbox"):
-            self.fields[attrs["name"]] = attrs.get("value", "")
-        elif tag == "input" and "checked" in attrs:
-            self.fields[attrs["name"]] = "on"
-        elif tag == "select":
-            self.select = attrs["name"]
-        elif tag == "option" and self.select and "selected" in attrs:
-            self.fields[self.select] = attrs.get("value", "")
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-
-
-def opened(client, url, form_id=None):
-    """The fields of the form on the page at `url` as a browser would send them back."""
-    parser = _Fields(form_id)
-    parser.feed(client.get(url).content.decode())
-    return parser.fields
 
 
 def second_official_client(db):
@@ -222,10 +190,9 @@ def test_a_pair_entry_opened_before_another_save_warns_and_overwrites_nothing(
     assert kok_1000(wk_sprint_after_3).time == Decimal("74.00")
     assert not Result.objects.filter(distance__order=4, skater__name="Miho Takagi").exists()
     # B has now seen 1:14.00: saving again is a deliberate correction.
-    parser = _Fields("pair-entry")
-    parser.feed(page)
-    assert parser.fields["inner"] == "1:15.00"
-    assert other.post(url, parser.fields).status_code == 302
+    fields = form_fields(page, "pair-entry")
+    assert fields["inner"] == "1:15.00"
+    assert other.post(url, fields).status_code == 302
     assert kok_1000(wk_sprint_after_3).time == Decimal("75.00")
 
 

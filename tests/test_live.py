@@ -28,7 +28,7 @@ from championships.championship_file import load
 from championships.forms import result_form
 from championships.models import Championship, Result
 from sprintboard.asgi import application
-from tests.support.pages import classification, classification_row, total
+from tests.support.pages import classification, classification_row, section, total
 from tests.support.seed import seed_data
 
 SLUG = "wk-sprint-2024-women"
@@ -353,6 +353,17 @@ def revision():
     return Championship.objects.get(slug=SLUG).revision
 
 
+def saving(instance, **fields):
+    """A change that sets `fields` on the model instance and saves it."""
+
+    def save():
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        instance.save()
+
+    return save
+
+
 async def goes_live(change, *args, **kwargs):
     """Make a change (in a thread, as a request or command would) while a page is open: the
     revision rises, the open page gets exactly one frame, and a page connecting afterwards gets
@@ -369,12 +380,6 @@ async def goes_live(change, *args, **kwargs):
     return frame, await state_on_connect()
 
 
-def section(html, element_id):
-    match = re.search(rf'<section id="{element_id}"[^>]*>.*?</section>', html, re.S)
-    assert match, f"no {element_id} fragment in the frame"
-    return match.group(0)
-
-
 @pytest.fixture
 def admin_client(transactional_db):
     from django.contrib.auth.models import User
@@ -386,11 +391,7 @@ def admin_client(transactional_db):
 
 
 async def test_a_renamed_skater_goes_live(kok):
-    def rename():
-        kok.name = "Femke de Kok"
-        kok.save()
-
-    frame, later = await goes_live(rename)
+    frame, later = await goes_live(saving(kok, name="Femke de Kok"))
     for html in (frame, later):
         assert "Femke de Kok" in classification_row(html, kok)
         assert "Femke Kok" not in html
@@ -409,21 +410,13 @@ async def test_a_skater_deleted_with_her_results_goes_live_and_never_comes_back(
 
 
 async def test_final_places_go_live(championship):
-    def set_final_places():
-        championship.final_places = 8
-        championship.save()
-
-    frame, later = await goes_live(set_final_places)
+    frame, later = await goes_live(saving(championship, final_places=8))
     for html in (frame, later):
         assert "The best 8 skate the last distance (Q)" in classification(html)
 
 
 async def test_a_distances_metres_go_live(final_1000):
-    def make_it_a_500():
-        final_1000.meters = 500
-        final_1000.save()
-
-    frame, later = await goes_live(make_it_a_500)
+    frame, later = await goes_live(saving(final_1000, meters=500))
     for html in (frame, later):
         assert re.search(r"<h2>500 m\s*<small>distance 4", section(html, "distance-4"))
 

@@ -10,7 +10,6 @@ No pytest-django database is used; everything goes through subprocesses.
 """
 
 import asyncio
-import contextlib
 import os
 import re
 import socket
@@ -24,18 +23,7 @@ from channels_redis.pubsub import RedisPubSubChannelLayer
 
 from championships.live.rendering import group_name
 from tests.support.pages import classification_row
-from tests.support.servers import (
-    BASE_DIR,
-    REDIS_SERVER,
-    SLUG,
-    RedisServer,
-    environment,
-    free_port,
-    manage,
-    read,
-    stop,
-    wait_for_port,
-)
+from tests.support.servers import BASE_DIR, REDIS_SERVER, SLUG, Daphne, RedisServer, environment, manage, read
 
 IDLE_SECONDS = 7  # longer than redis-py's default socket_timeout of 5 s
 PUSH_TIMEOUT = 10  # from starting enter_result to the frame at the spectator
@@ -70,49 +58,35 @@ def env(tmp_path, redis_port):
     return variables
 
 
-@contextlib.contextmanager
-def daphne(env, log):
-    """daphne serving `sprintboard.asgi:application` on a free port (yields the port), with the
-    demo championship (the seed with the final 1000 m held back) loaded."""
-    port = free_port()
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "sprintboard.asgi:application",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        # Loaded while daphne starts (it reads the database per connection, not at start-up).
-        demo = manage(env, "demo")
-        assert "up to distance 3" in demo.stdout, demo.stdout
-        wait_for_port(port, process, "daphne", log)
-        yield port
-    finally:
-        stop(process, "daphne")
-        print(f"--- daphne log ---\n{read(log)}")  # shown by pytest only when the test failed
+def daphne(env, directory):
+    """daphne serving `sprintboard.asgi:application` on a free port (a `Daphne` to run `with`),
+    with the demo championship (the seed with the final 1000 m held back) loaded."""
+    demo = manage(env, "demo")
+    assert "up to distance 3" in demo.stdout, demo.stdout
+    return Daphne(env, directory)
 
 
 @pytest.fixture
-def daphne_port(env, tmp_path):
-    with daphne(env, tmp_path / "daphne.log") as port:
-        yield port
+def daphne_server(env, tmp_path):
+    with daphne(env, tmp_path) as server:
+        yield server
 
 
 @pytest.fixture
-def feed(daphne_port):
+def feed(daphne_server):
     """The championship's WebSocket URL on that daphne, and the Origin a page there sends."""
-    return f"ws://127.0.0.1:{daphne_port}/ws/{SLUG}/", f"http://127.0.0.1:{daphne_port}"
+    return f"ws://127.0.0.1:{daphne_server.port}/ws/{SLUG}/", f"http://127.0.0.1:{daphne_server.port}"
+
+
+def replay_through(origin):
+    """`manage.py replay`'s arguments for the final 1000 m of the demo's file, through the server at `origin`."""
+    source = ("--source", "data/wk-sprint-2024-women.json")
+    return ("replay", SLUG, "--distance", "4", *source, "--pace", "0", "--server", origin)
+
+
+def enter_time(env, skater="Femke Kok", time="1:13.57"):
+    """The skater's time on the final 1000 m, entered by `manage.py enter_result` (its own process)."""
+    return manage(env, "enter_result", SLUG, "--distance", "4", "--skater", skater, "--time", time)
 
 
 @pytest.mark.slow
@@ -129,20 +103,7 @@ def test_a_result_entered_by_another_process_reaches_an_idle_spectator(env, feed
             await asyncio.sleep(IDLE_SECONDS)
 
             started = time.monotonic()
-            command = asyncio.create_task(
-                asyncio.to_thread(
-                    manage,
-                    env,
-                    "enter_result",
-                    SLUG,
-                    "--distance",
-                    "4",
-                    "--skater",
-                    "Femke Kok",
-                    "--time",
-                    "1:13.57",
-                )
-            )
+            command = asyncio.create_task(asyncio.to_thread(enter_time, env))
             received = []
             try:
                 while True:
@@ -182,7 +143,7 @@ def test_saves_stand_while_redis_is_down_and_pushes_resume_when_it_is_back(env, 
     url, origin = feed
 
     redis_server.stop()
-    saved = manage(env, "enter_result", SLUG, "--distance", "4", "--skater", "Femke Kok", "--time", "1:13.57")
+    saved = enter_time(env)
     assert "the save stands" in saved.stderr  # the failed push is logged, the save is not undone
 
     redis_server.start()
@@ -195,18 +156,7 @@ def test_saves_stand_while_redis_is_down_and_pushes_resume_when_it_is_back(env, 
             # And pushes flow again: the layer found its way back to Redis.
             deadline = time.monotonic() + 20
             while True:
-                await asyncio.to_thread(
-                    manage,
-                    env,
-                    "enter_result",
-                    SLUG,
-                    "--distance",
-                    "4",
-                    "--skater",
-                    "Miho Takagi",
-                    "--time",
-                    "1:13.13",
-                )
+                await asyncio.to_thread(enter_time, env, "Miho Takagi", "1:13.13")
                 try:
                     return await frame_with(client, "147.545", timeout=3)
                 except TimeoutError:
@@ -227,8 +177,8 @@ def test_a_page_that_stayed_open_through_a_redis_outage_gets_the_state_and_the_l
     without another save; a page that leaves meanwhile and one that tries to connect (refused)
     add no traceback; daphne says once that Redis went, reminds every few seconds, says once
     that it is back."""
-    log = tmp_path / "daphne.log"
-    with daphne({**env, "DJANGO_SETTINGS_MODULE": "tests.live_outage_settings"}, log) as port:
+    with daphne({**env, "DJANGO_SETTINGS_MODULE": "tests.live_outage_settings"}, tmp_path) as server:
+        port, log = server.port, server.log
 
         async def spectate():
             url, origin = f"ws://127.0.0.1:{port}/ws/{SLUG}/", f"http://127.0.0.1:{port}"
@@ -243,18 +193,7 @@ def test_a_page_that_stayed_open_through_a_redis_outage_gets_the_state_and_the_l
                 with pytest.raises(websockets.InvalidStatus):  # refused, it tries again later
                     async with websockets.connect(f"{url}?lang=nl", origin=origin, open_timeout=10):
                         pass
-                saved = await asyncio.to_thread(
-                    manage,
-                    env,
-                    "enter_result",
-                    SLUG,
-                    "--distance",
-                    "4",
-                    "--skater",
-                    "Femke Kok",
-                    "--time",
-                    "1:13.57",
-                )
+                saved = await asyncio.to_thread(enter_time, env)
                 assert "the save stands" in saved.stderr
                 await asyncio.sleep(OUTAGE_SECONDS - (time.monotonic() - down))
                 redis_server.start()
@@ -292,7 +231,7 @@ def test_a_page_that_stayed_open_through_a_redis_outage_gets_the_state_and_the_l
 
 
 @pytest.mark.slow
-def test_odd_websocket_paths_are_refused_without_a_traceback(feed, tmp_path):
+def test_odd_websocket_paths_are_refused_without_a_traceback(feed, daphne_server):
     url, origin = feed
     base = url.split("/ws/")[0]
 
@@ -311,7 +250,7 @@ def test_odd_websocket_paths_are_refused_without_a_traceback(feed, tmp_path):
         "/ws/" + "x" * 100 + "/",
     ]:
         assert asyncio.run(knock(path)) == 403, path  # daphne's answer to a close before accept
-    assert "Traceback" not in read(tmp_path / "daphne.log")
+    assert "Traceback" not in read(daphne_server.log)
 
 
 @pytest.mark.slow
@@ -326,18 +265,7 @@ def test_what_spectators_send_is_bounded_and_ignored(env, feed):
                 await chatty.send("x" * 10_000)
             with pytest.raises(TimeoutError):
                 await asyncio.wait_for(chatty.recv(), timeout=1)
-            await asyncio.to_thread(
-                manage,
-                env,
-                "enter_result",
-                SLUG,
-                "--distance",
-                "4",
-                "--skater",
-                "Femke Kok",
-                "--time",
-                "1:13.57",
-            )
+            await asyncio.to_thread(enter_time, env)
             assert "148.100" in kok_row(await frame_with(chatty, "148.100", timeout=10))
         # One huge frame (daphne's bound is 1 MB): daphne drops that connection and serves on.
         async with websockets.connect(url, origin=origin, open_timeout=10, max_size=None) as greedy:
@@ -385,9 +313,11 @@ def closed_by_server(sock, timeout=10):
 
 
 @pytest.mark.slow
-def test_a_spectator_that_stops_reading_is_dropped_and_heals_on_reconnect(env, feed, redis_port, tmp_path):
+def test_a_spectator_that_stops_reading_is_dropped_and_heals_on_reconnect(
+    env, feed, redis_port, daphne_server
+):
     url, origin = feed
-    log = tmp_path / "daphne.log"
+    log = daphne_server.log
     stalled = connect_without_reading(int(url.split(":")[2].split("/")[0]), origin)
     # Frames of 512 KB published to the feed's group as a save's are: the kernel takes the first
     # few MB of them (loopback send buffers grow to 4 MB), the server holds at most 1 MB more.
@@ -408,18 +338,7 @@ def test_a_spectator_that_stops_reading_is_dropped_and_heals_on_reconnect(env, f
             assert closed_by_server(stalled)
 
             # The reader gets the next save's push as before.
-            await asyncio.to_thread(
-                manage,
-                env,
-                "enter_result",
-                SLUG,
-                "--distance",
-                "4",
-                "--skater",
-                "Femke Kok",
-                "--time",
-                "1:13.57",
-            )
+            await asyncio.to_thread(enter_time, env)
             assert "148.100" in kok_row(await frame_with(reader, "148.100", timeout=10))
             # Heals: reconnecting, the dropped spectator gets the current state.
         async with websockets.connect(url, origin=origin, open_timeout=10) as again:
@@ -441,20 +360,7 @@ def test_replay_through_the_running_servers_admin_reaches_its_spectators(env, fe
     async def spectate():
         async with websockets.connect(url, origin=origin, open_timeout=10) as client:
             assert "111.315" in kok_row(await asyncio.wait_for(client.recv(), timeout=10))
-            replay = await asyncio.to_thread(
-                manage,
-                env,
-                "replay",
-                SLUG,
-                "--distance",
-                "4",
-                "--source",
-                "data/wk-sprint-2024-women.json",
-                "--pace",
-                "0",
-                "--server",
-                origin,
-            )
+            replay = await asyncio.to_thread(manage, env, *replay_through(origin))
             assert "Femke Kok 1:13.57" in replay.stdout
             return await frame_with(client, "148.100", timeout=10)
 
@@ -466,20 +372,7 @@ def test_replay_refused_by_the_server_says_so(env, feed):
     """A replay whose session the server does not take (another SECRET_KEY) must not pass for done."""
     _, origin = feed
     replay = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "replay",
-            SLUG,
-            "--distance",
-            "4",
-            "--source",
-            "data/wk-sprint-2024-women.json",
-            "--pace",
-            "0",
-            "--server",
-            origin,
-        ],
+        [sys.executable, "manage.py", *replay_through(origin)],
         cwd=BASE_DIR,
         env={**env, "SECRET_KEY": "another-key"},
         capture_output=True,

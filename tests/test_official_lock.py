@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from championships.models import Distance, Result, Start
 from championships.results import clear_result, save_result
-from tests.test_entry import opened
+from tests.support.pages import opened
 
 LOCKED = (
     "Distance 3 (500 m) is official: its results and start list cannot be changed until an official "

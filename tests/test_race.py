@@ -13,15 +13,12 @@ from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
 from django.test import Client
 
 from championships import projection, scoring
-from championships.championship_file import load
 from championships.timing.models import TimingToken
-from sprintboard.asgi import application
+from tests.support.listener import timed_championship
 from tests.support.pages import text
 
 SLUG = "wk-sprint-2024-women"
@@ -191,19 +188,8 @@ def test_a_finished_pair_shows_its_result_and_names_the_next_pair(secret, client
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_passing_pushes_the_race_panel_alone_and_a_finish_the_classification(seed_data):
-    await get_channel_layer().flush()
-
-    def prepare():
-        championship = load(seed_data, results_until=3)
-        return TimingToken.issue(championship, "Vantage main")[1]
-
-    secret = await database_sync_to_async(prepare)()
-    communicator = WebsocketCommunicator(
-        application, f"/ws/{SLUG}/", headers=[(b"origin", b"http://127.0.0.1")]
-    )
-    assert (await communicator.connect(timeout=5))[0]
-    client = Client()
-    try:
+    async with timed_championship(seed_data, SLUG) as (secret, communicator):
+        client = Client()
         connect_frame = await communicator.receive_from(timeout=5)
         assert 'id="classification"' in connect_frame and 'id="race"' in connect_frame
         await database_sync_to_async(send)(client, secret, "wk24-d4-p1-start")
@@ -225,6 +211,3 @@ async def test_a_passing_pushes_the_race_panel_alone_and_a_finish_the_classifica
         assert 'id="classification"' in frame and 'id="distance-4"' in frame and 'id="updated"' in frame
         assert "Isabel Grevelt 18.57 (1) 18.57 46.13 (1) 27.56 1:15.29 (1) 29.16" in panel(frame)
         assert await communicator.receive_nothing(timeout=0.3)
-    finally:
-        await communicator.disconnect()
-        await get_channel_layer().flush()

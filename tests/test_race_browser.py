@@ -4,56 +4,32 @@ classification, without a reload.
 
 The replay posts to the feed over HTTP (`replay_timing --server`), as a timing system would: the
 feed's writes happen in the server process, whose in-process channel layer reaches its pages.
-Browser set-up as in test_browser.py.
+Browser set-up in tests/support/browser.py.
 """
 
 import io
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
-from unittest import mock
 
 import pytest
-from channels.testing import ChannelsLiveServerTestCase
-from django.core.cache import cache
 from django.core.management import call_command
 
-from championships.championship_file import load
 from championships.timing.models import TimingToken
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import BrowserTestCase
 from tests.support.seed import SEED_SLUG as SLUG
-from tests.support.seed import seed_data
-from tests.test_browser import DaphneProcessWithFreshThreads
 
 RECORDING = Path(__file__).resolve().parents[1] / "data" / "wk-sprint-2024-women-1000m-2.jsonl"
 LIVE_TIMEOUT_MS = 5_000
 
 
 @pytest.mark.slow
-class PairOnTheIceInTheBrowserTests(ChannelsLiveServerTestCase):
-    host = "127.0.0.1"
-    serve_static = True
-    ProtocolServerProcess = DaphneProcessWithFreshThreads
-
-    @classmethod
-    def setUpClass(cls):
-        assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: install Debian's chromium package"
-        cache.clear()
-        super().setUpClass()
-
+class PairOnTheIceInTheBrowserTests(BrowserTestCase):
     def setUp(self):
-        self.enterContext(mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}))
-        self.championship = load(seed_data(), results_until=3)
+        super().setUp()
         self.secret = TimingToken.issue(self.championship, "Vantage main")[1]
         self.grevelt = self.championship.skaters.get(name="Isabel Grevelt")
-        from playwright.sync_api import sync_playwright
-
-        self.playwright = sync_playwright().start()
-        self.addCleanup(self.playwright.stop)
-        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        self.addCleanup(self.browser.close)
 
     def replay(self, *ids):
         """Replay these events of the recording through the server's feed."""

@@ -23,7 +23,13 @@ from django.core.management import CommandError, call_command
 from championships.models import Result, Skater
 from championships.timing.models import Race, TimingEvent
 from championships.timing.recordings import Recorded, batches, folded
-from tests.support.servers import BASE_DIR, SLUG, environment, free_port, manage, read, stop, wait_for_port
+from tests.support.servers import (
+    BASE_DIR,
+    SLUG,
+    Daphne,
+    environment,
+    manage,
+)
 
 DATA = Path(__file__).parent / "data"
 VANTAGE = DATA / "vantage-1000m-pair4.jsonl"
@@ -213,30 +219,8 @@ def daphne(tmp_path):
     env = environment(tmp_path / "sprintboard.sqlite3")
     manage(env, "migrate", "--no-input")
     manage(env, "demo")
-    port, log = free_port(), tmp_path / "daphne.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "sprintboard.asgi:application",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_port(port, process, "daphne", log)
-        yield env, port
-    finally:
-        stop(process, "daphne")
-        print(f"--- daphne log ---\n{read(log)}")
+    with Daphne(env, tmp_path) as server:
+        yield env, server.port
 
 
 @pytest.mark.slow
@@ -244,29 +228,18 @@ def test_a_vantage_recording_through_a_running_servers_feed_reaches_a_spectator(
     env, port = daphne
     token = manage(env, "timing_token", SLUG, "--name", "Vantage main").stdout.splitlines()[-1]
 
+    def replay_vantage(pace):
+        """The Vantage recording sent to the server's feed with the device's token, `pace` seconds apart."""
+        return manage(
+            *(env, "replay_timing", SLUG, str(VANTAGE), "--distance", "4", "--format", "vantage"),
+            *("--pace", pace, "--server", f"http://127.0.0.1:{port}", "--token", token),
+        )
+
     async def spectate():
         url, origin = f"ws://127.0.0.1:{port}/ws/{SLUG}/", f"http://127.0.0.1:{port}"
         async with websockets.connect(url, origin=origin, open_timeout=10) as client:
             await asyncio.wait_for(client.recv(), timeout=10)
-            replaying = asyncio.create_task(
-                asyncio.to_thread(
-                    manage,
-                    env,
-                    "replay_timing",
-                    SLUG,
-                    str(VANTAGE),
-                    "--distance",
-                    "4",
-                    "--format",
-                    "vantage",
-                    "--pace",
-                    "40",
-                    "--server",
-                    f"http://127.0.0.1:{port}",
-                    "--token",
-                    token,
-                )
-            )
+            replaying = asyncio.create_task(asyncio.to_thread(replay_vantage, "40"))
             frames = []
             while not any("1:12.86" in f for f in frames):
                 frames.append(await asyncio.wait_for(client.recv(), timeout=20))
@@ -277,22 +250,7 @@ def test_a_vantage_recording_through_a_running_servers_feed_reaches_a_spectator(
     # The optical finish (1:12.87) went out before the photo-finish corrected it.
     assert any("1:12.87" in f for f in frames[:-1])
     # Sent again through the server: every event is recognised.
-    again = manage(
-        env,
-        "replay_timing",
-        SLUG,
-        str(VANTAGE),
-        "--distance",
-        "4",
-        "--format",
-        "vantage",
-        "--pace",
-        "0",
-        "--server",
-        f"http://127.0.0.1:{port}",
-        "--token",
-        token,
-    )
+    again = replay_vantage("0")
     assert again.stdout.splitlines()[-1] == "0 events accepted, 11 already taken"
     refused = subprocess.run(
         [

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.support.servers import SLUG, Daphne, environment, manage, read
+from tests.support.servers import SLUG, Daphne, environment, manage
 
 PAGE_TIMEOUT_MS = 10_000
 
@@ -53,13 +53,8 @@ def env(demo_database, tmp_path):
 
 @pytest.fixture
 def daphne(env, tmp_path):
-    server = Daphne(env, tmp_path)
-    try:
-        server.start()
+    with Daphne(env, tmp_path) as server:
         yield server
-    finally:
-        server.stop()
-        print(f"--- daphne log ---\n{read(server.log)}")  # shown by pytest only when the test failed
 
 
 @pytest.fixture(scope="module")

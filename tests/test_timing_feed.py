@@ -12,8 +12,6 @@ from io import StringIO
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
@@ -25,7 +23,7 @@ from championships.forms import result_form
 from championships.models import Championship, Distance, Result, Start
 from championships.timing.models import Race, TimingEvent, TimingToken
 from championships.timing.views import MAX_BODY, REQUESTS_PER_WINDOW, WINDOW_SECONDS
-from sprintboard.asgi import application
+from tests.support.listener import timed_championship
 
 SLUG = "wk-sprint-2024-women"
 URL = f"/api/timing/{SLUG}/events"
@@ -625,18 +623,7 @@ def test_officials_see_the_tokens_and_revoke_them(client, secret):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_finish_from_the_feed_reaches_open_pages(seed_data):
-    await get_channel_layer().flush()
-
-    def prepare():
-        championship = load(seed_data, results_until=3)
-        return TimingToken.issue(championship, "Vantage main")[1]
-
-    secret = await database_sync_to_async(prepare)()
-    communicator = WebsocketCommunicator(
-        application, f"/ws/{SLUG}/", headers=[(b"origin", b"http://127.0.0.1")]
-    )
-    assert (await communicator.connect(timeout=5))[0]
-    try:
+    async with timed_championship(seed_data, SLUG) as (secret, communicator):
         await communicator.receive_from(timeout=5)
         answer = await database_sync_to_async(send)(
             Client(), secret, ev("fin", type="finish", time="72.8611", source="photofinish")
@@ -644,9 +631,6 @@ async def test_a_finish_from_the_feed_reaches_open_pages(seed_data):
         assert answer.status_code == 200
         frame = await communicator.receive_from(timeout=5)
         assert "1:12.86" in frame and "Jutta Leerdam" in frame
-    finally:
-        await communicator.disconnect()
-        await get_channel_layer().flush()
 
 
 # --- at the same moment -------------------------------------------------------------------------

@@ -20,9 +20,8 @@ from django.urls import reverse
 from championships.championship_file import load
 from championships.models import Championship, Result, Skater, Start
 from championships.officials import ensure_official
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DaphneProcessWithFreshThreads
 from tests.support.seed import seed_data
-from tests.test_browser import DaphneProcessWithFreshThreads
 
 SLUG = "wk-sprint-2024-women"
 FEED = f"/{SLUG}/standings.json"

@@ -1,6 +1,7 @@
 """Reading what the server sends: pages, htmx fragments and WebSocket frames (HTML text)."""
 
 import re
+from html.parser import HTMLParser
 
 # Invisible marks around names where no <bdi> can go (SVG text, <option>): see `isolated`.
 ISOLATES = str.maketrans("", "", "\u2068\u2069")
@@ -44,3 +45,40 @@ def result_status(html, element_id):
     found = re.findall(r'class="result-status result-status-(\w+)"', section(html, element_id))
     assert len(found) == 1, f"{element_id} says {found}"
     return found[0]
+
+
+class _Fields(HTMLParser):
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.fields, self.select = form_id, form_id is None, {}, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = self.form_id is None or attrs.get("id") == self.form_id
+        if not self.inside or ("name" not in attrs and tag != "option"):
+            return
+        if tag == "input" and attrs.get("type") not in ("submit", "checkbox"):
+            self.fields[attrs["name"]] = attrs.get("value", "")
+        elif tag == "input" and "checked" in attrs:
+            self.fields[attrs["name"]] = "on"
+        elif tag == "select":
+            self.select = attrs["name"]
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields[self.select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+
+
+def form_fields(html, form_id=None):
+    """The fields of the form `form_id` (else of every form) as a browser would send them back."""
+    parser = _Fields(form_id)
+    parser.feed(html)
+    return parser.fields
+
+
+def opened(client, url, form_id=None):
+    """The fields of the form on the page at `url` as a browser would send them back."""
+    return form_fields(client.get(url).content.decode(), form_id)

@@ -110,7 +110,8 @@ def manage(env, *args, timeout=60):
 
 class Daphne:
     """daphne serving `app` on a fixed port of 127.0.0.1, which its owner can stop (or kill) and
-    start again, with one log over every run."""
+    start again, with one log over every run. As a context manager: started, then stopped with
+    its log printed (pytest shows it when the test failed)."""
 
     def __init__(self, env, directory, app="sprintboard.asgi:application", port=None, name="daphne"):
         self.env, self.app, self.name = env, app, name
@@ -139,6 +140,18 @@ class Daphne:
 
     def stop(self):
         stop(self.process)
+
+    def __enter__(self):
+        try:
+            self.start()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exception):
+        self.stop()
+        print(f"--- {self.name} log ---\n{read(self.log)}")
 
 
 class RedisServer:

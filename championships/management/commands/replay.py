@@ -1,6 +1,5 @@
 """Enter a distance's results from a championship file pair by pair, as an official would."""
 
-import http.cookiejar
 import json
 import secrets
 import time
@@ -8,7 +7,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
@@ -17,7 +15,7 @@ from championships.championship_file import check
 from championships.display import result_text
 from championships.forms import PairEntryForm
 from championships.models import Championship
-from championships.officials import OFFICIALS_GROUP, session_key_for
+from championships.officials import OFFICIALS_GROUP, session_cookies, session_key_for
 
 
 class Command(BaseCommand):
@@ -80,29 +78,9 @@ class Command(BaseCommand):
         session_key = session_key_for(official)
         csrf = secrets.token_hex(16)  # a 32-character secret: Django accepts it unmasked
         host = urllib.parse.urlsplit(server).hostname
-        jar = http.cookiejar.CookieJar()
-        for name, value in ((settings.SESSION_COOKIE_NAME, session_key), (settings.CSRF_COOKIE_NAME, csrf)):
-            jar.set_cookie(
-                http.cookiejar.Cookie(
-                    0,
-                    name,
-                    value,
-                    None,
-                    False,
-                    host,
-                    False,
-                    False,
-                    "/",
-                    True,
-                    False,
-                    None,
-                    False,
-                    None,
-                    None,
-                    {},
-                )
-            )
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(session_cookies(host, session_key, csrf))
+        )
 
         def enter(number, pair, data):
             url = server.rstrip("/") + reverse(
