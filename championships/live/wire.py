@@ -161,8 +161,7 @@ class DaphneWire:
         bound = self.bound
         if bound is None:
             bound = self.bound = SlowReader()
-            # autobahn's public passthrough to the transport's registerProducer.
-            self.protocol.registerProducer(bound, True)
+            self.protocol.transport.registerProducer(bound, True)  # Twisted's public IConsumer
         if bound.dropped:
             return True
         if bound.held is not None:
