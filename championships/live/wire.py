@@ -1,6 +1,10 @@
 """Under daphne, a frame is framed once for all browsers of a process (`DaphneWire`), not once
 per browser, and a browser that stops reading is dropped once more than `LIVE_SEND_BUFFER_LIMIT`
 bytes wait for it (beyond what the kernel holds), instead of being buffered for without bound.
+
+The direct writes rely on private attributes of daphne, autobahn and Twisted (`DIRECT_NEEDS`).
+They are checked once, at the first frame of the process (`direct_path`): when one is missing,
+every frame goes through ASGI, still bounded (`SlowReader`, on Twisted's public producer API).
 """
 
 import functools
@@ -10,6 +14,71 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
+# What the direct writes read or call, by the object it belongs to.
+DIRECT_NEEDS = {
+    "server": ("connections",),
+    "protocol": (
+        "state",
+        "STATE_OPEN",
+        "STATE_CLOSING",
+        "STATE_CLOSED",
+        "send_queue",
+        "_perMessageCompress",
+        "sendPreparedMessage",
+        "dropConnection",
+    ),
+    "factory": ("prepareMessage",),
+    "transport": ("dataBuffer", "offset", "_tempDataLen", "TLS", "writeSomeData", "write"),
+    "prepared frame": ("payloadHybi",),
+}
+
+
+def direct_path(server, protocol):
+    """(True, why) when every attribute the direct writes need is there, else (False, why)."""
+    try:
+        owners = {
+            "server": server,
+            "protocol": protocol,
+            "factory": protocol.factory,
+            "transport": protocol.transport,
+        }
+        owners["prepared frame"] = owners["factory"].prepareMessage(b"", isBinary=False)
+    except AttributeError as missing:
+        return False, f"daphne's {missing.name} missing"
+    for owner, names in DIRECT_NEEDS.items():
+        for name in names:
+            if not hasattr(owners[owner], name):
+                return False, f"daphne's {owner} {name} missing"
+    try:
+        waiting = DaphneWire.waiting(owners["transport"])
+    except TypeError:
+        waiting = None
+    if not isinstance(waiting, int):
+        return False, "daphne's transport send buffer unknown"
+    return True, "daphne direct writes"
+
+
+class SlowReader:
+    """The slow-reader bound through ASGI: a push producer on the connection's transport
+    (Twisted's public `IPushProducer`), paused by Twisted while its send buffer is full; the
+    frames sent meanwhile are counted, and the browser dropped past `LIVE_SEND_BUFFER_LIMIT`."""
+
+    __slots__ = ("dropped", "held")
+
+    def __init__(self):
+        self.held = None  # bytes sent since Twisted paused us; None: not paused
+        self.dropped = False
+
+    def pauseProducing(self):
+        if self.held is None:  # Twisted says it again at each write while the buffer is full
+            self.held = 0
+
+    def resumeProducing(self):
+        self.held = None
+
+    def stopProducing(self):
+        self.dropped = True
+
 
 class DaphneWire:
     """The daphne connection behind an ASGI `send`, to send one prepared frame to many browsers.
@@ -18,16 +87,19 @@ class DaphneWire:
     and five calls deep of Python; autobahn, which daphne is built on, frames a message once for
     any number of connections (`prepareMessage` / `sendPreparedMessage`). Used only when `send` is
     exactly daphne's, `functools.partial(Server.handle_reply, protocol)`, and the connection is
-    open; anywhere else (tests, another server, a daphne that changed) frames go through ASGI.
+    open; anywhere else (tests, another server) frames go through ASGI.
     """
 
-    __slots__ = ("protocol", "server")
+    __slots__ = ("bound", "protocol", "server")
     # The frame being fanned out: (text, factory, prepared frame, send-buffer limit).
     _last = (None, None, None, None)
+    # (direct writes possible, why), found at the process's first frame.
+    path = None
 
     def __init__(self, server, protocol):
         self.server = server
         self.protocol = protocol
+        self.bound = None
 
     @classmethod
     def of(cls, send):
@@ -44,7 +116,6 @@ class DaphneWire:
             and isinstance(getattr(func, "__self__", None), Server)
             and getattr(func, "__func__", None) is Server.handle_reply
             and isinstance(send.args[0], WebSocketProtocol)
-            and hasattr(send.args[0], "sendPreparedMessage")
         ):
             return cls(func.__self__, send.args[0])
         return None
@@ -52,13 +123,16 @@ class DaphneWire:
     @staticmethod
     def waiting(transport):
         """Bytes written to a Twisted TCP transport and not yet handed to the kernel."""
-        try:
-            return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
-        except AttributeError:  # not a Twisted FileDescriptor (or one that changed): no bound
-            return 0
+        return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
 
     def send_text(self, text):
-        """Send `text` as daphne's handle_reply would; False: not open yet, use ASGI."""
+        """Send `text` as daphne's handle_reply would; False: send it through ASGI."""
+        if DaphneWire.path is None:
+            DaphneWire.path = direct_path(self.server, self.protocol)
+            direct, why = DaphneWire.path
+            logger.warning("live frames: %s", why if direct else f"through ASGI ({why})")
+        if not DaphneWire.path[0]:
+            return self.bounded(text)
         details = self.server.connections.get(self.protocol)
         if details is None or details.get("disconnected"):
             return True  # as daphne: nothing is sent on a closed connection
@@ -76,13 +150,34 @@ class DaphneWire:
         transport = protocol.transport
         waiting = self.waiting(transport)
         if waiting > limit:
-            # A browser that stopped reading: drop it rather than hold its frames without bound.
-            # It gets the current state when it reconnects.
-            logger.warning("dropped a spectator that stopped reading (%d bytes waiting)", waiting)
+            self.log_drop(waiting)
             protocol.dropConnection(abort=True)
         elif waiting or not self.direct(protocol, transport, prepared):
             protocol.sendPreparedMessage(prepared)
         return True
+
+    def bounded(self, text):
+        """The ASGI path: False (send `text` through ASGI) unless the browser stopped reading."""
+        bound = self.bound
+        if bound is None:
+            bound = self.bound = SlowReader()
+            self.protocol.transport.registerProducer(bound, True)  # Twisted's public IConsumer
+        if bound.dropped:
+            return True
+        if bound.held is not None:
+            bound.held += len(text.encode("utf8"))
+            if bound.held > settings.LIVE_SEND_BUFFER_LIMIT:
+                bound.dropped = True
+                self.log_drop(bound.held)
+                self.protocol.transport.abortConnection()  # Twisted's public ITCPTransport
+                return True
+        return False
+
+    @staticmethod
+    def log_drop(waiting):
+        # A browser that stopped reading is dropped rather than its frames held without bound.
+        # It gets the current state when it reconnects.
+        logger.warning("dropped a spectator that stopped reading (%d bytes waiting)", waiting)
 
     @staticmethod
     def direct(protocol, transport, prepared):
@@ -90,13 +185,8 @@ class DaphneWire:
         here. Twisted's own `write` always buffers and asks the event loop to watch the socket
         for writing, then stops watching once sent: two changes of the loop's selector (each an
         epoll_ctl and Python bookkeeping) per browser and frame, half of the fan-out's time."""
-        if (
-            getattr(protocol, "_perMessageCompress", True) is not None  # daphne does not compress
-            or protocol.send_queue
-            or getattr(transport, "TLS", True)
-            or not hasattr(transport, "writeSomeData")
-        ):
-            return False
+        if protocol._perMessageCompress is not None or protocol.send_queue or transport.TLS:
+            return False  # daphne does not compress; autobahn's queue and TLS go first
         payload = prepared.payloadHybi
         written = transport.writeSomeData(payload)
         if not isinstance(written, int):  # the connection is lost: Twisted's write finds out

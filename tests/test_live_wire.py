@@ -1,0 +1,157 @@
+"""Live frames under daphne: the direct writes engage only where daphne, autobahn and Twisted
+have all they need, else frames go through ASGI; on both paths a browser that stops reading is
+dropped once more than LIVE_SEND_BUFFER_LIMIT bytes wait for it. A real daphne server and
+protocol on Twisted's buffering transport, whose socket takes only what the test lets it (no
+reactor runs)."""
+
+import asyncio
+import functools
+import logging
+
+import pytest
+from daphne.server import Server
+from daphne.ws_protocol import WebSocketFactory
+from twisted.internet.abstract import FileDescriptor
+from twisted.internet.testing import MemoryReactor
+
+from championships.live.wire import DaphneWire
+
+
+class Socket(FileDescriptor):
+    """Twisted's buffering transport over a kernel socket that takes `room` bytes more."""
+
+    TLS = False
+
+    def __init__(self, room):
+        super().__init__(MemoryReactor())
+        self.connected = 1
+        self.room = room
+        self.sent = b""
+        self.aborted = False
+
+    def writeSomeData(self, data):
+        taken = min(self.room, len(data))
+        self.sent += bytes(data[:taken])
+        self.room -= taken
+        return taken
+
+    def abortConnection(self):
+        self.aborted = True
+
+    def getPeer(self):
+        return None
+
+    def getHost(self):
+        return None
+
+
+@pytest.fixture(autouse=True)
+def first_frame(monkeypatch):
+    """Each test is a fresh process: its first frame chooses the path."""
+    monkeypatch.setattr(DaphneWire, "path", None)
+    monkeypatch.setattr(DaphneWire, "_last", (None, None, None, None))
+
+
+def open_connection(room=10**9):
+    """A daphne connection past its handshake, and the ASGI `send` daphne gives its consumer,
+    with its wire (as the consumer's, one per connection)."""
+    server = Server(application=None, endpoints=["tcp:port=0"])
+    server.connections = {}
+    protocol = WebSocketFactory(server, server="Daphne").buildProtocol(None)
+    protocol.makeConnection(Socket(room))
+    protocol.state = protocol.STATE_OPEN  # as autobahn's handshake leaves it
+    protocol.client_addr = None  # as daphne's onConnect
+    server.connections[protocol] = {}  # as daphne's protocol_connected
+    send = functools.partial(server.handle_reply, protocol)
+    send.wire = DaphneWire.of(send)
+    return protocol, send
+
+
+def send_frame(send, text):
+    """As the consumer: through the wire, else through ASGI."""
+    if not send.wire.send_text(text):
+        asyncio.run(send({"type": "websocket.send", "text": text}))
+
+
+def missing(monkeypatch, obj, name):
+    """Take away one of daphne's, autobahn's or Twisted's attributes, as a new version might."""
+    for owner in (obj, *type(obj).__mro__):
+        if name in vars(owner):
+            monkeypatch.delattr(owner, name)
+            return
+
+
+def path_warnings(caplog):
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("live frames:")]
+
+
+def test_the_direct_writes_engage_when_all_is_there_and_say_so_once(caplog):
+    protocol, send = open_connection()
+    other, other_send = open_connection()
+    with caplog.at_level(logging.WARNING, "championships.live.wire"):
+        send_frame(send, "<p>1</p>")
+        send_frame(other_send, "<p>1</p>")
+        send_frame(send, "<p>2</p>")
+    # Straight to the socket: nothing left in Twisted's buffer, no writer for the event loop.
+    assert protocol.transport.sent == b"\x81\x08<p>1</p>\x81\x08<p>2</p>"
+    assert other.transport.sent == b"\x81\x08<p>1</p>"
+    assert protocol.transport.dataBuffer == b"" and protocol.transport._tempDataLen == 0
+    assert protocol.transport.reactor.getWriters() == []
+    assert path_warnings(caplog) == ["live frames: daphne direct writes"]
+
+
+@pytest.mark.parametrize(
+    "owner, name",
+    [
+        ("transport", "offset"),
+        ("transport", "_tempDataLen"),
+        ("transport", "TLS"),
+        ("protocol", "send_queue"),
+        ("protocol", "_perMessageCompress"),
+    ],
+)
+def test_a_missing_attribute_sends_through_asgi_and_says_which(monkeypatch, caplog, owner, name):
+    protocol, send = open_connection()
+    missing(monkeypatch, protocol.transport if owner == "transport" else protocol, name)
+    with caplog.at_level(logging.WARNING, "championships.live.wire"):
+        assert send.wire.send_text("<p>1</p>") is False
+        assert send.wire.send_text("<p>2</p>") is False
+    assert path_warnings(caplog) == [f"live frames: through ASGI (daphne's {owner} {name} missing)"]
+
+
+def test_a_missing_server_attribute_sends_through_asgi(monkeypatch, caplog):
+    _, send = open_connection()
+    missing(monkeypatch, send.func.__self__, "connections")
+    with caplog.at_level(logging.WARNING, "championships.live.wire"):
+        assert send.wire.send_text("<p>1</p>") is False
+    assert path_warnings(caplog) == ["live frames: through ASGI (daphne's server connections missing)"]
+
+
+FRAME = "x" * 20_000
+
+
+def test_a_slow_reader_is_dropped_on_the_direct_path(settings):
+    settings.LIVE_SEND_BUFFER_LIMIT = 50_000
+    protocol, send = open_connection(room=0)  # a browser that reads nothing
+    for _ in range(3):
+        send_frame(send, FRAME)
+    assert not protocol.transport.aborted  # 60 KB waiting: more than the limit, not yet dropped
+    send_frame(send, FRAME)
+    assert protocol.transport.aborted
+    assert len(protocol.transport.dataBuffer) + protocol.transport._tempDataLen == 3 * 20_004
+
+
+def test_a_slow_reader_is_dropped_on_the_asgi_path(monkeypatch, settings, caplog):
+    settings.LIVE_SEND_BUFFER_LIMIT = 50_000
+    protocol, send = open_connection(room=0)
+    missing(monkeypatch, protocol.transport, "offset")  # the direct writes cannot know the buffer
+    # Twisted pauses the connection's producer past its 64 KB buffer; from then on 50 KB more.
+    for _ in range(6):
+        send_frame(send, FRAME)
+    assert not protocol.transport.aborted
+    send_frame(send, FRAME)
+    assert protocol.transport.aborted
+    assert path_warnings(caplog) == ["live frames: through ASGI (daphne's transport offset missing)"]
+    assert len(protocol.transport.dataBuffer) + protocol.transport._tempDataLen == 6 * 20_004
+    send_frame(send, FRAME)  # dropped: nothing more is held for it
+    assert len(protocol.transport.dataBuffer) + protocol.transport._tempDataLen == 6 * 20_004
