@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from championships.championship_file import load
 from championships.officials import ensure_official
 from tests.support import seed
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -49,3 +50,16 @@ def official_client(client, official):
     """The test client, logged in as an official."""
     client.force_login(official)
     return client
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """Debian's Chromium, headless, for a test with pytest-django's live_server or daphne."""
+    # Playwright's sync API runs a loop in this thread; the ORM calls beside it are safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -24,18 +24,6 @@ DOCS = Path(settings.BASE_DIR) / "docs"
 SCREENS = Path(settings.BASE_DIR) / "screenshots"  # every case of the matrix (not in git)
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs a loop in this thread; the ORM calls beside it are safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def names_fit(page):
     """Every skater's name is fully inside the viewport and not clipped by its cell."""
     return page.evaluate(
@@ -56,8 +44,8 @@ def names_fit(page):
         ("tv", {"width": 1920, "height": 1080}, "/{slug}/tv/"),
     ],
 )
-def test_the_seed_table_fits_phones_and_tvs(live_server, browser, wk_sprint_after_3, name, viewport, path):
-    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-US")
+def test_the_seed_table_fits_phones_and_tvs(live_server, chromium, wk_sprint_after_3, name, viewport, path):
+    context = chromium.new_context(viewport=viewport, device_scale_factor=1, locale="en-US")
     page = context.new_page()
     page.goto(live_server.url + path.format(slug=wk_sprint_after_3.slug))
     page.wait_for_selector("#classification tr[data-skater]")
@@ -76,10 +64,10 @@ def test_the_seed_table_fits_phones_and_tvs(live_server, browser, wk_sprint_afte
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_head_to_head_in_the_browser(live_server, browser, wk_sprint_after_3):
+def test_head_to_head_in_the_browser(live_server, chromium, wk_sprint_after_3):
     takagi = wk_sprint_after_3.skaters.get(name="Miho Takagi").pk
     kok = wk_sprint_after_3.skaters.get(name="Femke Kok").pk
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-US")
+    context = chromium.new_context(viewport={"width": 1100, "height": 900}, locale="en-US")
     page = context.new_page()
     page.goto(f"{live_server.url}/{wk_sprint_after_3.slug}/h2h/?a={takagi}&b={kok}")
     assert "0.67 s" in page.locator("#head-to-head").inner_text()
@@ -106,13 +94,13 @@ RLO = "\u202e"  # right-to-left override, never closed
     ],
 )
 def test_the_longest_name_without_spaces_does_not_widen_the_page(
-    live_server, browser, wk_sprint_after_3, viewport, path
+    live_server, chromium, wk_sprint_after_3, viewport, path
 ):
     skaters = wk_sprint_after_3.skaters
     skaters.filter(name="Femke Kok").update(name=LONG_NAME)
     type(wk_sprint_after_3).objects.filter(pk=wk_sprint_after_3.pk).update(name="C" * 200)
     a, b = skaters.get(name="Miho Takagi").pk, skaters.get(name=LONG_NAME).pk
-    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-US")
+    context = chromium.new_context(viewport=viewport, device_scale_factor=1, locale="en-US")
     page = context.new_page()
     page.goto(live_server.url + path.format(slug=wk_sprint_after_3.slug, a=a, b=b))
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -126,9 +114,9 @@ def test_the_longest_name_without_spaces_does_not_widen_the_page(
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_right_to_left_override_in_a_name_stays_in_the_name(live_server, browser, wk_sprint_after_3):
+def test_a_right_to_left_override_in_a_name_stays_in_the_name(live_server, chromium, wk_sprint_after_3):
     wk_sprint_after_3.skaters.filter(name="Femke Kok").update(name=f"{RLO}Femke Kok")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = context.new_page()
     page.goto(f"{live_server.url}/{wk_sprint_after_3.slug}/")
     kok = page.locator("#classification tr[data-skater]").nth(1)

@@ -10,7 +10,6 @@ from django.conf import settings
 
 from championships.championship_file import load
 from championships.models import Skater
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 SLUG = "wk-sprint-2024-women"
 OVERLAY = f"/{SLUG}/overlay/"
@@ -97,18 +96,6 @@ def test_the_help_page_documents_the_options_with_previews(client, wk_sprint_aft
 
 
 # --- in Chromium ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    # Playwright's sync API runs a loop in this thread; the ORM calls beside it are safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def alpha(page, png, x, y):

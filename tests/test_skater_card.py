@@ -13,7 +13,6 @@ from django.core.management import call_command
 
 from championships.championship_file import load
 from championships.models import Skater
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 SLUG = "wk-sprint-2024-women"
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
@@ -84,18 +83,6 @@ def test_the_commentary_links_to_the_cards(client, wk_sprint_after_3):
 
 
 # --- in Chromium: the desk's new pages on a laptop and a phone ----------------------------------------
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    # Playwright's sync API runs a loop in this thread; the ORM calls beside it are safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.slow

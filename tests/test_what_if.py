@@ -189,18 +189,6 @@ def test_the_page_without_a_what_if_has_an_empty_panel_under_the_real_classifica
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
-@pytest.fixture
-def chromium(monkeypatch):
-    # Playwright's sync API runs a loop in this thread; the ORM calls beside it are safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("name, viewport", [("laptop", (1366, 768)), ("phone", (390, 844))])
