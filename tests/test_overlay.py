@@ -2,7 +2,6 @@
 options refused with the reason, and in Chromium at 1920x1080 a transparent background."""
 
 import base64
-import re
 from pathlib import Path
 
 import pytest
@@ -10,14 +9,11 @@ from django.conf import settings
 
 from championships.championship_file import load
 from championships.models import Skater
+from tests.support.pages import text
 
 SLUG = "wk-sprint-2024-women"
 OVERLAY = f"/{SLUG}/overlay/"
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
-
-
-def text(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
 def pk(name):

@@ -3,7 +3,6 @@ place after each distance and the head-to-head against whoever she skated with."
 
 import json
 import os
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,13 +12,10 @@ from django.core.management import call_command
 
 from championships.championship_file import load
 from championships.models import Skater
+from tests.support.pages import text
 
 SLUG = "wk-sprint-2024-women"
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
-
-
-def text(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
 def pk(name):

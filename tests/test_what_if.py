@@ -6,7 +6,6 @@ Kok on 1:12.45 leads (147.540 against 147.545) and on 1:12.46 ties (147.545).
 """
 
 import os
-import re
 from pathlib import Path
 from unittest import mock
 
@@ -21,6 +20,7 @@ from championships.championship_file import load
 from championships.models import Championship, Result, Skater, Start
 from championships.officials import ensure_official
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DaphneProcessWithFreshThreads
+from tests.support.pages import text
 from tests.support.seed import seed_data
 
 SLUG = "wk-sprint-2024-women"
@@ -131,10 +131,6 @@ def test_two_what_ifs_for_one_skater_and_distance_are_refused(client, takagi_ska
     response = what_if(client, f"{kok}:4:1:12.45", f"{kok}:4:1:12.46")
     assert response.status_code == 400
     assert response.json() == {"error": "two what-ifs for the same skater and distance: give one"}
-
-
-def text(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
 # --- the what-if panel of the standings page -------------------------------------------------------
