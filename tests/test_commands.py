@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -220,3 +221,17 @@ def test_demo_tells_how_to_replay_on_its_port(db, monkeypatch):
     assert "`make replay PORT=8123` in a second terminal" in out
     monkeypatch.setenv("PORT", "8000")
     assert "`make replay` in a second terminal" in run("demo")[0]
+
+
+@pytest.mark.parametrize(
+    "slug, skater, message",
+    [
+        (SLUG, "\x00", "no skater '\\x00': Control characters (such as U+0000)"),
+        ("wk\x00", "Femke Kok", "no championship 'wk\\x00': Control characters (such as U+0000)"),
+    ],
+)
+def test_enter_result_refuses_a_nul_with_a_message(wk_sprint_after_3, slug, skater, message):
+    # PostgreSQL refuses a NUL even in a lookup: it was a traceback there.
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("enter_result", slug, distance=4, skater=skater, time="1:13.57")
+    assert not wk_sprint_after_3.skaters.get(name="Femke Kok").results.filter(distance__order=4).exists()

@@ -5,6 +5,7 @@ from championships.display import result_text
 from championships.forms import how_to_confirm
 from championships.models import Championship, Distance, Skater
 from championships.results import StaleResult, clear_result, save_result
+from championships.validators import validate_text
 
 
 class Command(BaseCommand):
@@ -29,6 +30,12 @@ class Command(BaseCommand):
             raise CommandError("give --clear alone, without --time or --status")
         if not clear and time is None and status is None:
             raise CommandError("give --time, --status, or both (or --clear)")
+        # Looked up only when it could be stored: PostgreSQL refuses a NUL even in a query.
+        for what, value in (("championship", slug), ("skater", skater)):
+            try:
+                validate_text(value)
+            except ValidationError as error:
+                raise CommandError(f"no {what} {value!r}: {error.messages[0]}")
         try:
             championship = Championship.objects.get(slug=slug)
         except Championship.DoesNotExist:
