@@ -8,6 +8,12 @@ where Dutch has a decimal comma and a period between minutes and seconds (37,07,
 from .times import format_time
 
 
+def isolated(name):
+    """A name between Unicode isolates (FSI … PDI), where no <bdi> can go (SVG text, <option>, a
+    sentence): a right-to-left mark or override in it cannot reorder the text around it."""
+    return f"\u2068{name}\u2069"
+
+
 def points_text(value):
     return None if value is None else f"{value:.3f}"
 

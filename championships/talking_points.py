@@ -24,7 +24,7 @@ def plausible_times():
 
 
 def _name(skater):
-    return f"\u2068{skater.name}\u2069"  # isolated: a right-to-left name cannot reorder the sentence
+    return display.isolated(skater.name)
 
 
 def _time(value):

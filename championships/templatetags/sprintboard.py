@@ -95,11 +95,7 @@ def badges(labels):
     )
 
 
-@register.filter
-def isolated(name):
-    """A name between Unicode isolates (FSI … PDI), where no <bdi> can go (SVG text, <option>):
-    a right-to-left mark or override in it cannot reorder the text around it."""
-    return f"\u2068{name}\u2069"
+register.filter("isolated", display.isolated)
 
 
 @register.filter
