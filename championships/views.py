@@ -1,3 +1,4 @@
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -13,6 +14,19 @@ from .overlays import Overlay, OverlayError
 from .skater_card import SkaterCard
 from .standings import Standings, WhatIfError, what_if_result, what_if_results, what_if_text
 from .talking_points import TalkingPoints
+
+
+def open_to_other_sites(view):
+    """Any site may read this answer (docs/interfaces.md), also a client that sends no Origin, which
+    corsheaders leaves alone; corsheaders (settings.CORS_URLS_REGEX) answers the browsers' preflight."""
+
+    @wraps(view)
+    def with_header(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return with_header
 
 
 @require_safe
@@ -120,16 +134,14 @@ def tv(request, slug):
 
 
 @require_safe
+@open_to_other_sites
 def standings_json(request, slug):
     standings = _standings(request, slug)
     try:
         standings.what_if = what_if_results(request.GET.getlist("what_if"), standings)
     except WhatIfError as error:
-        response = JsonResponse({"error": str(error)}, status=400)
-    else:
-        response = JsonResponse(exports.standings_json(standings), json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse(exports.standings_json(standings), json_dumps_params={"ensure_ascii": False})
 
 
 @require_safe
@@ -163,17 +175,18 @@ def head_to_head(request, slug):
 def _csv_response(filename, rows):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Access-Control-Allow-Origin"] = "*"
     exports.write_csv(response, rows)
     return response
 
 
 @require_safe
+@open_to_other_sites
 def standings_csv(request, slug):
     return _csv_response(*exports.standings_csv(_standings(request, slug)))
 
 
 @require_safe
+@open_to_other_sites
 def distance_csv(request, slug, order):
     return _csv_response(*exports.distance_csv(_distance_standings(slug, order), order))
 

@@ -102,8 +102,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# The JSON feed and the CSV exports are for other sites (docs/interfaces.md): any origin may read them,
-# and nothing else.
+# The JSON feed and the CSV exports are for other sites (views.open_to_other_sites sends the header):
+# corsheaders answers the browsers' preflight for them, and for nothing else.
 CORS_URLS_REGEX = r"^/[-\w]+/(standings\.(json|csv)|distances/\d+/results\.csv)$"
 CORS_ALLOW_ALL_ORIGINS = True
 

@@ -258,6 +258,9 @@ def test_other_sites_may_read_the_feed_and_the_exports(client, wk_sprint_after_3
     slug = wk_sprint_after_3.slug
     for url in (f"/{slug}/standings.json", f"/{slug}/standings.csv", f"/{slug}/distances/1/results.csv"):
         assert client.get(url, headers=ORIGIN)["Access-Control-Allow-Origin"] == "*", url
+        assert client.get(url)["Access-Control-Allow-Origin"] == "*", url  # a script or curl sends no Origin
+    refused = client.get(f"/{slug}/standings.json?what_if=nobody")
+    assert (refused.status_code, refused["Access-Control-Allow-Origin"]) == (400, "*")
     preflight = client.options(
         f"/{slug}/standings.json", headers={**ORIGIN, "Access-Control-Request-Method": "GET"}
     )
