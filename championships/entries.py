@@ -4,8 +4,8 @@
     name;country;pb_500;pb_1000                   or a header naming the columns,
     Femke Kok;NED;37,07;1.13,32                   then a line per skater
 
-Fields are separated by tabs (as a spreadsheet pastes them), semicolons or commas, whichever the
-text holds first in that order; a time with a decimal comma needs tabs, semicolons or quotes.
+Fields are separated by tabs (as a spreadsheet pastes them), semicolons or commas: on each line the
+first of these it holds; a time with a decimal comma needs tabs, semicolons or quotes.
 Each line is checked by the models' own validation, and nothing is saved unless every line is right.
 """
 
@@ -56,21 +56,19 @@ def read_entries(championship, text):
     """The entries of the lines, checked (nothing saved); raises EntryProblems."""
     lines = [(number, line.rstrip("\r")) for number, line in enumerate(text.split("\n"), start=1)]
     lines = [(number, line) for number, line in lines if line.strip()]
-    if not lines:
-        raise EntryProblems([(1, "there are no skaters to enter: paste a line per skater")])
-    separator = next((s for s in SEPARATORS if s in text), ",")
     problems, entries, columns = [], [], None
-    first_number, first_line = lines[0]
-    if _fields(first_line, separator)[0].strip().lower() == "name":
-        columns, problem = _columns(_fields(first_line, separator))
+    if lines and _fields(lines[0][1])[0].strip().lower() == "name":
+        columns, problem = _columns(_fields(lines[0][1]))
         if problem:
-            raise EntryProblems([(first_number, problem)])
+            raise EntryProblems([(lines[0][0], problem)])
         lines = lines[1:]
+    if not lines:
+        raise EntryProblems([(1, "there are no skaters to enter: give a line per skater")])
     entered = {name.casefold() for name in championship.skaters.values_list("name", flat=True)}
     seen = {}
     for number, line in lines:
         try:
-            entry, line_problems = _entry(championship, number, _fields(line, separator), columns)
+            entry, line_problems = _entry(championship, number, _fields(line), columns)
         except csv.Error as error:
             entry, line_problems = None, [f"the line cannot be read ({error})"]
         if entry is not None:
@@ -93,8 +91,9 @@ def read_entries(championship, text):
     return entries
 
 
-def _fields(line, separator):
+def _fields(line):
     # One line at a time, so that a stray quote never swallows the lines after it.
+    separator = next((s for s in SEPARATORS if s in line), ",")
     fields = next(csv.reader([line], delimiter=separator, skipinitialspace=True), [""])
     while len(fields) > 1 and not fields[-1].strip():
         fields.pop()  # a spreadsheet's empty cells at the end
