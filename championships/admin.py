@@ -166,21 +166,23 @@ class ChampionshipAdmin(admin.ModelAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         programme = kinds.PROGRAMMES[form.cleaned_data["programme"]]
-        distances = kinds.set_up(obj, programme, form.cleaned_data["first_day"])
-        made = ", ".join(
-            f"{d.order}. {d.meters} m{f' ({d.date:%a %d %b})' if d.date else ''}" for d in distances
-        )
-        if made:
-            cut = f" The best {obj.final_places} skate the last distance." if obj.final_places else ""
-            self.message_user(request, f"Distances created: {made}.{cut}", messages.SUCCESS)
+        kinds.set_up(obj, programme, form.cleaned_data["first_day"])
 
     def response_add(self, request, obj, post_url_continue=None):
-        """To the new championship's page: its distances to check, its skaters to enter."""
+        """To the new championship's page, saying what it got: its distances to check below, its
+        skaters to enter next."""
+        distances = ", ".join(
+            f"{d.order}. {d.meters} m{f' ({d.date:%a %d %b})' if d.date else ''}" for d in obj.distances.all()
+        )
+        made = f"with distances {distances}." if distances else "without distances: add them below."
+        cut = f" The best {obj.final_places} skate the last distance." if obj.final_places else ""
         self.message_user(
             request,
             format_html(
-                '{} is set up. Next: <a href="{}">enter the skaters</a>.',
+                '{} is set up {}{} Next: <a href="{}">enter the skaters</a>.',
                 obj,
+                made,
+                cut,
                 reverse("admin:championships_championship_entries", args=[obj.pk]),
             ),
             messages.SUCCESS,

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from championships import kinds
 from championships.models import Championship, PersonalBest, Result, Skater, Start
+from championships.officials import ensure_official
 from tests.support.pages import text
 
 
@@ -264,3 +265,44 @@ def test_withdrawing_from_another_championships_distance_is_told(official_client
     )
     assert "Select a valid choice." in text(response.content.decode())
     assert not Result.objects.filter(status="WDR").exists()
+
+
+@pytest.mark.slow
+def test_an_official_sets_up_a_sprint_by_the_pages_labels(live_server, chromium, transactional_db):
+    username, password = ensure_official()
+    page = chromium.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}{reverse('admin:championships_championship_add')}")
+    page.get_by_label("Name").fill("Test Sprint 2026")
+    page.get_by_label("Kind").select_option(label="Sprint (500, 1000 | 500, 1000)")
+    page.get_by_label("First day").fill("2026-02-28")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Enter skaters").click()
+    page.get_by_label("Skaters, one per line").fill("Femke Kok, NED, 500=37.07\nJutta Leerdam, NL")
+    page.get_by_role("button", name="Save").click()
+    assert page.locator("#entry-problems li").all_inner_texts() == [
+        "Line 2: country 'NL': A country is three capital letters A-Z, such as NED."
+    ]
+    page.get_by_label("Skaters, one per line").fill(
+        "Femke Kok, NED, 500=37.07\nJutta Leerdam\tNED\t1000=1.13,07"
+    )
+    page.get_by_role("button", name="Save").click()
+    assert page.locator(".messagelist").inner_text() == "2 skaters entered: Femke Kok, Jutta Leerdam."
+    page.get_by_role("row", name="Femke Kok").get_by_role("link", name="withdraw…").click()
+    page.get_by_label("Withdraw from distance").select_option(label="3. 500 m")
+    page.get_by_role("button", name="Withdraw").click()
+    championship = Championship.objects.get(slug="test-sprint-2026")
+    assert [(d.order, d.meters, str(d.date)) for d in championship.distances.all()] == [
+        (1, 500, "2026-02-28"),
+        (2, 1000, "2026-02-28"),
+        (3, 500, "2026-03-01"),
+        (4, 1000, "2026-03-01"),
+    ]
+    assert bests(championship) == {
+        ("Femke Kok", 500): Decimal("37.07"),
+        ("Jutta Leerdam", 1000): Decimal("73.07"),
+    }
+    assert Result.objects.get(distance__order=3).status == "WDR"

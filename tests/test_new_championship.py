@@ -51,10 +51,10 @@ def test_a_new_championship_gets_the_distances_of_its_kind(
 def test_the_change_page_says_what_was_created_and_leads_to_the_skaters(official_client):
     page = text(official_client.get(add(official_client, "allround-women")["Location"]).content.decode())
     assert (
-        "Distances created: 1. 500 m (Sat 28 Feb), 2. 3000 m (Sat 28 Feb), 3. 1500 m (Sun 01 Mar), " in page
-    )
-    assert "4. 5000 m (Sun 01 Mar). The best 8 skate the last distance." in page
-    assert "Test Championship is set up. Next: enter the skaters" in page
+        "Test Championship is set up with distances 1. 500 m (Sat 28 Feb), 2. 3000 m (Sat 28 Feb), "
+        "3. 1500 m (Sun 01 Mar), 4. 5000 m (Sun 01 Mar). The best 8 skate the last distance. "
+        "Next: enter the skaters"
+    ) in page
     championship = Championship.objects.get()
     entries = reverse("admin:championships_championship_entries", args=[championship.pk])
     change = official_client.get(reverse("admin:championships_championship_change", args=[championship.pk]))
@@ -62,7 +62,12 @@ def test_the_change_page_says_what_was_created_and_leads_to_the_skaters(official
 
 
 def test_without_a_first_day_the_distances_are_undated(official_client):
-    add(official_client, "sprint", first_day="")
+    page = text(
+        official_client.get(add(official_client, "sprint", first_day="")["Location"]).content.decode()
+    )
+    assert (
+        "is set up with distances 1. 500 m, 2. 1000 m, 3. 500 m, 4. 1000 m. Next: enter the skaters" in page
+    )
     assert programme_of(Championship.objects.get()) == [
         (1, 500, None),
         (2, 1000, None),
@@ -105,3 +110,8 @@ def test_bad_input_is_told_and_nothing_is_created(official_client, data, message
     assert response.status_code == 200
     assert message in text(response.content.decode())
     assert not Championship.objects.exists() and not Distance.objects.exists()
+
+
+def test_a_custom_championship_is_told_to_add_its_distances(official_client):
+    page = text(official_client.get(add(official_client, "custom")["Location"]).content.decode())
+    assert "Test Championship is set up without distances: add them below. Next: enter the skaters" in page
