@@ -190,9 +190,9 @@ class ChampionshipAdmin(admin.ModelAdmin):
         return redirect("admin:championships_championship_change", obj.pk)
 
     def get_urls(self):
-        entries = self.admin_site.admin_view(self.entries_view)
+        view = self.admin_site.admin_view(self.entries_view)
         return [
-            path("<int:championship_id>/entries/", entries, name="championships_championship_entries"),
+            path("<int:championship_id>/entries/", view, name="championships_championship_entries"),
             *super().get_urls(),
         ]
 
@@ -423,9 +423,9 @@ class SkaterAdmin(admin.ModelAdmin):
     inlines = [PersonalBestInline]
 
     def get_urls(self):
-        withdraw = self.admin_site.admin_view(self.withdraw_view)
+        view = self.admin_site.admin_view(self.withdraw_view)
         return [
-            path("<int:skater_id>/withdraw/", withdraw, name="championships_skater_withdraw"),
+            path("<int:skater_id>/withdraw/", view, name="championships_skater_withdraw"),
             *super().get_urls(),
         ]
 
