@@ -167,6 +167,7 @@ def test_a_skater_already_entered_is_told_not_changed(official_client, sprint):
             "The file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8.",
         ),
         ({"lines": "Femke\x00Kok, NED"}, "Null characters are not allowed."),
+        ({"file": b"Femke\x00Kok,NED"}, "Line 1: name 'Femke\\x00Kok': Control characters (such as U+0000)"),
         ({"file": b"\n \n"}, "Line 1: there are no skaters to enter: give a line per skater"),
         ({"lines": "name,country,500\n"}, "Line 1: there are no skaters to enter: give a line per skater"),
         ({"lines": '"Femke Kok, NED'}, "Line 1: give the name and the country"),
