@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import actions
+from django.contrib.admin import actions, widgets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
-from . import results
+from . import entries, kinds, results, withdrawal
 from .display import result_text
 from .draw import DrawError, propose_start_list
 from .forms import PairEntryForm, RaceTimeField, ResultChangeForm, StartForm, StartFormSet
@@ -83,12 +83,153 @@ class RecordInline(admin.TabularInline):
     extra = 0
 
 
+class NewChampionshipForm(forms.ModelForm):
+    """A new championship from its kind: the distances follow (kinds.py), editable afterwards."""
+
+    programme = forms.ChoiceField(
+        label="Kind",
+        choices=kinds.CHOICES,
+        help_text="The distances are created in this order, a | between the days; edit them afterwards.",
+    )
+    first_day = forms.DateField(
+        label="First day",
+        required=False,
+        widget=widgets.AdminDateWidget,
+        help_text="The date of day 1 (2026-02-28); the distances of day 2 get the day after.",
+    )
+
+    class Meta:
+        model = Championship
+        fields = ["name", "slug", "venue"]
+
+
+class EntriesForm(forms.Form):
+    lines = forms.CharField(
+        label="Skaters, one per line",
+        required=False,
+        max_length=100_000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 80, "spellcheck": "false"}),
+    )
+    file = forms.FileField(label="Or a CSV file", required=False)
+
+    # Enough for a hundred skaters with every personal best; a bigger file is not a list of entries.
+    LARGEST_FILE = 1_000_000
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, lines = cleaned.get("file"), cleaned.get("lines", "")
+        if upload and lines.strip():
+            raise ValidationError("Paste the lines or choose a file, not both.", code="both")
+        if upload:
+            if upload.size > self.LARGEST_FILE:
+                raise ValidationError(
+                    "The file is larger than 1 MB: that is no list of skaters.", code="large"
+                )
+            try:
+                cleaned["lines"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError(
+                    "The file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8.", code="encoding"
+                )
+        elif not lines.strip():
+            raise ValidationError("Paste the skaters' lines or choose a CSV file.", code="empty")
+        return cleaned
+
+
 @admin.register(Championship)
 class ChampionshipAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "venue", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DistanceInline, RecordInline]
     view_on_site = True
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = NewChampionshipForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["name", "slug", "programme", "venue", "first_day"]})]
+        return super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []  # a new championship's distances come from its kind
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # One Save: the distances are edited on the change page it leads to.
+        extra = {"show_save_and_add_another": False, "show_save_and_continue": False}
+        return super().add_view(request, form_url, {**extra, **(extra_context or {})})
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        programme = kinds.PROGRAMMES[form.cleaned_data["programme"]]
+        kinds.set_up(obj, programme, form.cleaned_data["first_day"])
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """To the new championship's page, saying what it got: its distances to check below, its
+        skaters to enter next."""
+        distances = ", ".join(
+            f"{d.order}. {d.meters} m{f' ({d.date:%a %d %b})' if d.date else ''}" for d in obj.distances.all()
+        )
+        made = f"with distances {distances}." if distances else "without distances: add them below."
+        cut = f" The best {obj.final_places} skate the last distance." if obj.final_places else ""
+        self.message_user(
+            request,
+            format_html(
+                '{} is set up {}{} Next: <a href="{}">enter the skaters</a>.',
+                obj,
+                made,
+                cut,
+                reverse("admin:championships_championship_entries", args=[obj.pk]),
+            ),
+            messages.SUCCESS,
+        )
+        return redirect("admin:championships_championship_change", obj.pk)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.entries_view)
+        return [
+            path("<int:championship_id>/entries/", view, name="championships_championship_entries"),
+            *super().get_urls(),
+        ]
+
+    def entries_view(self, request, championship_id):
+        """Paste or upload the skaters; every bad line is told and nothing saved until all are right."""
+        if not (
+            request.user.has_perm("championships.add_skater")
+            and request.user.has_perm("championships.add_personalbest")
+        ):
+            raise PermissionDenied
+        championship = get_object_or_404(Championship, pk=championship_id)
+        form = EntriesForm(request.POST or None, request.FILES or None)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                skaters = entries.enter_skaters(championship, form.cleaned_data["lines"])
+            except entries.EntryProblems as error:
+                problems = error.problems
+            else:
+                for skater in skaters:
+                    self.log_addition(request, skater, [{"added": {}}])
+                count = f"{len(skaters)} skater{'' if len(skaters) == 1 else 's'}"
+                self.message_user(
+                    request, f"{count} entered: {', '.join(s.name for s in skaters)}.", messages.SUCCESS
+                )
+                return redirect("admin:championships_championship_entries", championship.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{championship}: enter skaters",
+            "championship": championship,
+            "form": form,
+            "problems": problems,
+            "skaters": championship.skaters.prefetch_related("personal_bests"),
+            "distances": championship.distances.order_by("order"),
+        }
+        return TemplateResponse(request, "admin/championships/entries.html", context)
 
 
 @admin.register(Venue)
@@ -258,12 +399,62 @@ class PersonalBestInline(admin.TabularInline):
     extra = 0
 
 
+class WithdrawalForm(forms.Form):
+    distance = forms.ModelChoiceField(
+        label="Withdraw from distance",
+        queryset=Distance.objects.none(),
+        empty_label=None,
+        help_text="WDR on this distance; out of the start lists of the distances after it (not of official ones).",
+    )
+
+    def __init__(self, *args, skater, **kwargs):
+        super().__init__(*args, **kwargs)
+        distances = skater.championship.distances.order_by("order")
+        self.fields["distance"].queryset = distances
+        skated = set(skater.results.values_list("distance_id", flat=True))
+        self.fields["distance"].initial = next((d.pk for d in distances if d.pk not in skated), None)
+
+
 @admin.register(Skater)
 class SkaterAdmin(admin.ModelAdmin):
     list_display = ["name", "country", "championship"]
     list_filter = ["championship"]
     search_fields = ["name"]
     inlines = [PersonalBestInline]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.withdraw_view)
+        return [
+            path("<int:skater_id>/withdraw/", view, name="championships_skater_withdraw"),
+            *super().get_urls(),
+        ]
+
+    def withdraw_view(self, request, skater_id):
+        """WDR from a chosen distance onward, in one action (withdrawal.py)."""
+        if not all(
+            request.user.has_perm(f"championships.{p}")
+            for p in ("add_result", "change_result", "delete_start")
+        ):
+            raise PermissionDenied
+        skater = get_object_or_404(Skater.objects.select_related("championship"), pk=skater_id)
+        form = WithdrawalForm(request.POST or None, skater=skater)
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = withdrawal.withdraw(skater, form.cleaned_data["distance"], user=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, done.message(), messages.SUCCESS)
+                return redirect("admin:championships_skater_change", skater.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Withdraw {skater.name}",
+            "skater": skater,
+            "form": form,
+            "results": skater.results.select_related("distance").order_by("distance__order"),
+        }
+        return TemplateResponse(request, "admin/championships/withdraw.html", context)
 
 
 class RefusedOnOfficialDistance:

@@ -9,9 +9,12 @@ OFFICIALS_GROUP = "Officials"
 OFFICIAL_PERMISSIONS = {
     "result": ("add", "change", "delete", "view"),
     "start": ("add", "change", "delete", "view"),
-    "championship": ("view",),
-    "distance": ("view",),
-    "skater": ("view",),
+    # They set a championship up too: its kind's distances, its skaters (issue 15).
+    "championship": ("add", "change", "view"),
+    "distance": ("add", "change", "view"),
+    "venue": ("add", "view"),
+    "skater": ("add", "change", "view"),
+    "personalbest": ("add", "change", "delete", "view"),
     "timingtoken": ("view", "change"),  # see the timing devices' tokens and revoke them
 }
 
