@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from championships.championship_file import load
-from championships.models import Distance, Result, Skater
+from championships.models import Championship, Distance, Result, Skater
+from championships.officials import ensure_official
 from tests.support.pages import text as page_text
 from tests.support.seed import seed_data
 
@@ -197,3 +198,57 @@ def test_an_upload_that_is_no_start_list_is_told(official_client, before_the_sta
     assert response.status_code == 200
     assert "Nothing was saved" in text(response.content.decode())
     assert start_list(distance) == before
+
+
+SIX = ["Anna Aa", "Bea Bé", "Cora Ce", "Dana De", "Eva Ee", "Fay Ef"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_pasted_days_one_and_the_second_500m_proposed(live_server, chromium):
+    """A six-skater sprint as an official runs it by the labels: paste the start lists of
+    distances 1 and 2, then have distance 3 proposed by the rule and save it."""
+    championship = Championship.objects.create(name="Six", slug="six", kind="sprint")
+    distances = [
+        Distance.objects.create(championship=championship, order=order, meters=meters)
+        for order, meters in enumerate((500, 1000, 500, 1000), start=1)
+    ]
+    skaters = {
+        name: Skater.objects.create(championship=championship, name=name, country="NED") for name in SIX
+    }
+    username, password = ensure_official()
+    page = chromium.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    for distance, lines in (
+        (distances[0], "1\tAa\tbe\n2\tCe\tDe\n3\tEe\tEf"),
+        (distances[1], "1;Ef;Ee\n2;De;Ce\n3;Be;Aa"),
+    ):
+        page.goto(f"{live_server.url}/admin/championships/distance/{distance.pk}/change/")
+        page.get_by_role("link", name="Start list: paste, propose or draw").click()
+        page.get_by_label("Start list lines").fill(lines)
+        page.get_by_role("button", name="Check and save the start list").click()
+        assert (
+            f"Start list of distance {distance.order} ({distance.meters} m) saved: 3 pairs, 6 skaters."
+            in (page.content())
+        )
+    # Day 1 skated: on points, Anna leads, then Bea, Cora...
+    for distance in distances[:2]:
+        for place, name in enumerate(SIX):
+            Result.objects.create(
+                distance=distance, skater=skaters[name], time=f"{distance.meters / 12.5 + place:.2f}"
+            )
+    page.goto(f"{live_server.url}/admin/championships/distance/{distances[2].pk}/start-list/")
+    page.get_by_role("button", name="Propose pairs by the rule").click()
+    page.get_by_role("button", name="Save this start list").click()
+    assert "Start list of distance 3 (500 m) saved: 3 pairs, 6 skaters." in page.content()
+    assert start_list(distances[2]) == [
+        (1, "inner", "Fay Ef"),
+        (1, "outer", "Eva Ee"),
+        (2, "inner", "Dana De"),
+        (2, "outer", "Cora Ce"),
+        (3, "inner", "Bea Bé"),
+        (3, "outer", "Anna Aa"),
+    ]
