@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import actions, widgets
@@ -9,9 +11,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
-from . import entries, kinds, results, withdrawal
+from . import entries, kinds, results, start_list_admin, withdrawal
 from .display import result_text
-from .draw import DrawError, propose_start_list
 from .forms import PairEntryForm, RaceTimeField, ResultChangeForm, StartForm, StartFormSet
 from .models import Championship, Distance, PersonalBest, Record, Result, Skater, Start, Venue
 from .times import format_time
@@ -294,28 +295,33 @@ class DistanceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Propose the start list from the classification", permissions=["draw"])
     def propose_start_list(self, request, queryset):
-        for distance in queryset.select_related("championship"):
-            try:
-                with transaction.atomic():
-                    results.lock_distance(distance)
-                    starts = propose_start_list(distance)
-            except DrawError as error:
-                self.message_user(request, str(error), messages.ERROR)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    f"{distance}: {len(starts)} skaters drawn in pairs. Check and edit before the start.",
-                    messages.SUCCESS,
-                )
+        """Shows the proposal of one distance (start_list_admin), saved once the official confirms."""
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one distance to propose its start list.", messages.ERROR)
+            return None
+        return redirect("admin:championships_distance_propose_start_list", queryset.get().pk)
 
     def has_draw_permission(self, request):
         return request.user.has_perm("championships.add_start")
 
     def get_urls(self):
         entry = self.admin_site.admin_view(self.pair_entry_view)
+        start_list = self.admin_site.admin_view(functools.partial(start_list_admin.start_list_view, self))
+        proposal = self.admin_site.admin_view(functools.partial(start_list_admin.proposal_view, self))
         return [
+            path("<int:distance_id>/start-list/", start_list, name="championships_distance_start_list"),
+            path(
+                "<int:distance_id>/start-list/propose/",
+                proposal,
+                {"how": "rule"},
+                name="championships_distance_propose_start_list",
+            ),
+            path(
+                "<int:distance_id>/start-list/draw/",
+                proposal,
+                {"how": "draw"},
+                name="championships_distance_draw_start_list",
+            ),
             path("<int:distance_id>/pairs/", entry, name="championships_distance_current_pair"),
             path("<int:distance_id>/pairs/<int:pair>/", entry, name="championships_distance_pair"),
             *super().get_urls(),

@@ -187,6 +187,9 @@ class Distance(models.Model):
     extra = models.JSONField(default=dict, blank=True, editable=False)
     # Carried-along fields of the file's pairs, by pair number: {"5": {"remark": ...}}.
     pair_extra = models.JSONField(default=dict, blank=True, editable=False)
+    # The seed of the random draw the start list came from, so that anyone can redo the draw and
+    # check it (draw.random_draw); None when the start list was not drawn at random.
+    draw_seed = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["championship", "order"]

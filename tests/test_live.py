@@ -464,11 +464,12 @@ async def test_a_start_list_change_goes_live(final_1000):
 async def test_a_drawn_start_list_is_one_frame(championship, final_1000):
     """The draw creates the whole start list in one transaction: one push, with every pair."""
     from championships.draw import propose_start_list
+    from championships.start_lists import save_start_list
 
     await database_sync_to_async(final_1000.starts.all().delete)()
 
     def draw():
-        return propose_start_list(final_1000)
+        return save_start_list(final_1000, propose_start_list(final_1000).pairs)
 
     frame, later = await goes_live(draw)
     for html in (frame, later):
