@@ -348,7 +348,7 @@ class PairEntryForm(forms.Form):
                 label_suffix="",
                 required=False,
                 initial=initial,
-                help_text="37.07, 1:13.32 or 1.13,32 and/or DQ, DNS, DNF, WDR",
+                help_text="37.07, 1:13.32 or 1.13,32; DQ, DNS, DNF, WDR",
                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 12}),
             )
             # Blank (a script posting without it): saved over whatever is there.
