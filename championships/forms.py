@@ -370,9 +370,11 @@ class PairEntryForm(forms.Form):
             )
 
     def first_to_look_at(self):
-        """The lane the cursor goes to: the first with a problem, else the first."""
+        """The lane the cursor goes to: the first with a problem, else the first still without a
+        result (a pair entered partly), else the first."""
         with_errors = [s.lane for s in self.starts if self.is_bound and s.lane in self.errors]
-        return with_errors[0] if with_errors else self.starts[0].lane
+        empty = [s.lane for s in self.starts if s.skater_id not in self.existing]
+        return next(iter(with_errors or empty), self.starts[0].lane)
 
     def problems(self):
         """[(field id or None, message)]: everything that stopped the save, in lane order."""

@@ -412,6 +412,7 @@ def test_the_overview_shows_every_pair_done_partly_or_missing(official_client, w
         ["5", "Femke Kok", "Miho Takagi", "missing"],
     ]
     assert f'<a href="{pair_url(wk_sprint_after_3, 3)}" aria-current="page">3</a>' in page
+    assert 'name="outer" autocomplete="off" spellcheck="false" size="12" autofocus' in page  # Jackson's
     assert f'<a href="{pair_url(wk_sprint_after_3, 2)}">2</a>' in page
 
 
