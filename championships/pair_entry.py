@@ -94,7 +94,10 @@ def pair_entry_view(model_admin, request, distance_id, pair=None):
         messages.error(request, f"Distance {distance} has no pair {pair}.")
         return redirect("admin:championships_distance_current_pair", distance.pk)
     starts = [start for start, _ in line.lanes]
+    may_clear = request.user.has_perm("championships.delete_result")
     if request.method == "POST" and "clear" in request.POST:
+        if not may_clear:
+            raise PermissionDenied
         clear(request, distance, starts)
         return redirect("admin:championships_distance_pair", distance.pk, pair)
     form = PairEntryForm(request.POST or None, distance=distance, starts=starts)
@@ -106,7 +109,7 @@ def pair_entry_view(model_admin, request, distance_id, pair=None):
             messages.info(request, said)
         return redirect("admin:championships_distance_pair", distance.pk, going)
     numbers = [p.number for p in pairs]
-    asked_to_clear = clearing(request, form)
+    asked_to_clear = clearing(request, form) if may_clear else None
     if not asked_to_clear:
         form.fields[form.first_to_look_at()].widget.attrs["autofocus"] = True
     context = {
@@ -119,6 +122,7 @@ def pair_entry_view(model_admin, request, distance_id, pair=None):
         "form": form,
         "problems": form.problems(),
         "clearing": asked_to_clear,
+        "may_clear": may_clear and not distance.official,
         "previous_pair": max((n for n in numbers if n < pair), default=None),
         "next_pair": min((n for n in numbers if n > pair), default=None),
     }

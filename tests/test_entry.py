@@ -6,12 +6,13 @@ from html import unescape
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from championships.display import result_text
 from championships.forms import LEFT_EMPTY
 from championships.models import Result
 from championships.officials import ensure_official
@@ -602,3 +603,89 @@ def test_a_result_removed_meanwhile_is_not_entered_again_unseen(wk_sprint_after_
         "Femke Kok: the result was removed by someone else meanwhile (yours: 1:13.67). Nothing was overwritten."
     )
     assert not Result.objects.filter(distance=distance).exists()
+
+
+def test_clearing_needs_the_permission_to_delete_results(client, wk_sprint_after_3):
+    user = User.objects.create_user("timekeeper", password="x", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=["add_result", "change_result"]))
+    client.force_login(user)
+    call_command("enter_result", wk_sprint_after_3.slug, distance=4, skater="Femke Kok", time="1:13.57")
+    url = pair_url(wk_sprint_after_3, 5)
+    assert "?clear=inner" not in client.get(url).content.decode()
+    assert client.post(url, {"clear": "inner"}).status_code == 403
+    assert kok_1000(wk_sprint_after_3).time == Decimal("73.57")
+
+
+# --- by keyboard, in Chromium ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_distance_entered_by_keyboard(live_server, chromium, seed_data):
+    """Times typed and Enter; a doubtful time and a lane left empty caught, each confirmed with one
+    more Enter; a correction typed over a saved time; a DQ."""
+    from championships.championship_file import load
+
+    championship = load(seed_data, results_until=3)
+    username, password = ensure_official()
+    page = chromium.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    page.goto(
+        live_server.url
+        + reverse("admin:championships_distance_current_pair", args=[final_1000(championship).pk])
+    )
+
+    def keys(*typed):
+        """Type into the focused field, Tab between fields, Enter at the end; wait for the page."""
+        for index, entry in enumerate(typed):
+            if index:
+                page.keyboard.press("Tab")
+            page.keyboard.type(entry)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    def enter_again():
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    keys("1:15.60", "dq 1:15.28")  # pair 1
+    assert page.get_by_label("Inner lane — Tian Ruining: time or status").evaluate(
+        "e => e === document.activeElement"
+    )
+    keys("1:15.40", "116.95")  # pair 2: 1:56.95, a slip for 1:16.95
+    assert "did you mean 1:16.95?" in page.locator("#problems").inner_text()
+    page.get_by_label("Outer lane — Kim Min-sun: time or status").fill("1:16.95")
+    enter_again()
+    keys("1:15.05")  # pair 3: Jackson's lane left empty
+    assert "Outer lane (Erin Jackson) is empty" in page.locator("#problems").inner_text()
+    enter_again()
+    keys("1:14.25", "1:12.86")  # pair 4
+    keys("1:13.75", "1:13.13")  # pair 5, the last: back to pair 3, still partly
+    assert "still to enter: pair 3." in page.locator("ul.messagelist").inner_text()
+    keys("DQ")  # Jackson's lane has the cursor
+    page.get_by_role("link", name="5", exact=True).click()
+    keys("1:13.57")  # typed over Kok's 1:13.75: the field's text is selected
+    assert "Femke Kok: 1:13.75 → 1:13.57" in page.locator("ul.messagelist").inner_text()
+    assert "Every pair of distance 4 (1000 m) is entered." in page.locator("ul.messagelist").inner_text()
+    shown = dict(
+        (name, result_text(time, status))
+        for name, time, status in Result.objects.filter(
+            distance__order=4, distance__championship=championship
+        ).values_list("skater__name", "time", "status")
+    )
+    assert shown == {
+        "Ellia Smeding": "1:15.60",
+        "Isabel Grevelt": "DQ 1:15.28",
+        "Tian Ruining": "1:15.40",
+        "Kim Min-sun": "1:16.95",
+        "Vanessa Herzog": "1:15.05",
+        "Erin Jackson": "DQ",
+        "Kimi Goetz": "1:14.25",
+        "Jutta Leerdam": "1:12.86",
+        "Femke Kok": "1:13.57",
+        "Miho Takagi": "1:13.13",
+    }
