@@ -671,12 +671,12 @@ def test_a_distance_entered_by_keyboard(live_server, chromium, seed_data):
     keys("1:13.57")  # typed over Kok's 1:13.75: the field's text is selected
     assert "Femke Kok: 1:13.75 → 1:13.57" in page.locator("ul.messagelist").inner_text()
     assert "Every pair of distance 4 (1000 m) is entered." in page.locator("ul.messagelist").inner_text()
-    shown = dict(
-        (name, result_text(time, status))
+    shown = {
+        name: result_text(time, status)
         for name, time, status in Result.objects.filter(
             distance__order=4, distance__championship=championship
         ).values_list("skater__name", "time", "status")
-    )
+    }
     assert shown == {
         "Ellia Smeding": "1:15.60",
         "Isabel Grevelt": "DQ 1:15.28",
