@@ -2,6 +2,7 @@
 through results.save_result (the pair entry, the Result and start list admin)."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -291,7 +292,7 @@ class FeedLane:
         """[(metres, time as shown)] in the order skated."""
         return [(meters, format_time(hundredths(time))) for meters, time in self.race.passing_times()]
 
-    @property
+    @cached_property
     def implausible(self):
         """Why the feed's finish is doubtful (plausibility.py), or None."""
         if self.finish is None:
