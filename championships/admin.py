@@ -11,9 +11,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
-from . import entries, kinds, results, start_list_admin, withdrawal
-from .display import result_text
-from .forms import PairEntryForm, RaceTimeField, ResultChangeForm, StartForm, StartFormSet
+from . import entries, kinds, pair_entry, results, start_list_admin, withdrawal
+from .forms import RaceTimeField, ResultChangeForm, StartForm, StartFormSet
 from .models import Championship, Distance, PersonalBest, Record, Result, Skater, Start, Venue
 from .times import format_time
 from .validators import distance_order_problem
@@ -327,68 +326,8 @@ class DistanceAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def pair_entry_view(self, request, distance_id, pair=None):
-        """Type both times of a pair, save, land on the next pair."""
-        if not (
-            request.user.has_perm("championships.add_result")
-            and request.user.has_perm("championships.change_result")
-        ):
-            raise PermissionDenied
-        distance = get_object_or_404(Distance.objects.select_related("championship"), pk=distance_id)
-        starts = list(distance.starts.select_related("skater").order_by("pair", "lane"))
-        pair_numbers = sorted({s.pair for s in starts})
-        if not pair_numbers:
-            messages.warning(request, f"Distance {distance} has no start list yet: add its pairs first.")
-            return redirect("admin:championships_distance_change", distance.pk)
-        if pair is None:
-            done = set(Result.objects.for_distance(distance).values_list("skater_id", flat=True))
-            pair = next(
-                (n for n in pair_numbers if any(s.skater_id not in done for s in starts if s.pair == n)),
-                pair_numbers[-1],
-            )
-            return redirect("admin:championships_distance_pair", distance.pk, pair)
-        if pair not in pair_numbers:
-            messages.error(request, f"Distance {distance} has no pair {pair}.")
-            return redirect("admin:championships_distance_current_pair", distance.pk)
-        pair_starts = [s for s in starts if s.pair == pair]
-        form = PairEntryForm(request.POST or None, distance=distance, starts=pair_starts)
-        if (
-            request.method == "POST"
-            and form.is_valid()
-            and (saved := form.save(user=request.user)) is not None
-        ):
-            for result, changed in saved:
-                shown = result_text(result.time, result.status)
-                messages.success(request, f"{result.skater.name}: {shown}{'' if changed else ' (unchanged)'}")
-            later = [n for n in pair_numbers if n > pair]
-            if later:
-                return redirect("admin:championships_distance_pair", distance.pk, later[0])
-            messages.info(request, self._pairs_to_enter(distance, starts))
-            return redirect("admin:championships_distance_pair", distance.pk, pair)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"{distance.championship}: {distance.meters} m (distance {distance.order}), pair {pair}",
-            "distance": distance,
-            "pair": pair,
-            "pair_numbers": pair_numbers,
-            "form": form,
-            "previous_pair": max((n for n in pair_numbers if n < pair), default=None),
-            "next_pair": min((n for n in pair_numbers if n > pair), default=None),
-        }
-        return TemplateResponse(request, "admin/championships/pair_entry.html", context)
-
-    @staticmethod
-    def _pairs_to_enter(distance, starts):
-        """After the last pair: whether every pair is in, else which are still to enter."""
-        done = set(Result.objects.for_distance(distance).values_list("skater_id", flat=True))
-        missing = [str(n) for n in sorted({s.pair for s in starts if s.skater_id not in done})]
-        name = f"distance {distance.order} ({distance.meters} m)"
-        if not missing:
-            return f"That was the last pair: every pair of {name} is entered."
-        if len(missing) == 1:
-            return f"That was the last pair of {name}; still to enter: pair {missing[0]}."
-        return f"That was the last pair of {name}; still to enter: pairs {', '.join(missing[:-1])} and {missing[-1]}."
+    # The officials' pair entry, served under get_urls' "pairs/" (pair_entry.py).
+    pair_entry_view = pair_entry.pair_entry_view
 
 
 class PersonalBestForm(forms.ModelForm):

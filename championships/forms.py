@@ -1,14 +1,20 @@
 """Result entry: the one validation path (ResultForm) and the forms of the doors that save
 through results.save_result (the pair entry, the Result and start list admin)."""
 
+from dataclasses import dataclass
+from functools import cached_property
+
 from django import forms
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import results, scoring
 from .display import result_text
 from .models import Result, Start
+from .plausibility import implausible
 from .times import TimeFormatError, format_time, parse_time
+from .timing.models import Race, hundredths
 
 
 class RaceTimeField(forms.CharField):
@@ -227,43 +233,156 @@ class StartFormSet(forms.BaseInlineFormSet):
             results.lock_distance(self.instance)
 
 
+# A lane's confirm field holds the entry its official was asked about (as result_text writes it),
+# or this for a lane left empty: the same entry sent again is confirmed, anything else is asked anew.
+LEFT_EMPTY = "empty"
+SOURCE_NAMES = {
+    "photofinish": "photo-finish",
+    "optical": "optical",
+    "transponder": "transponder",
+    "manual": "manual",
+}
+
+
+@dataclass
+class Saved:
+    """A lane the pair entry saved: what the result was before (None: none), and what it is now."""
+
+    skater: object
+    before: object
+    result: object
+    changed: bool
+    feed_confirmed: str = ""  # the feed's source, when the official confirmed the feed's time
+
+    def message(self):
+        now = result_text(self.result.time, self.result.status)
+        if self.feed_confirmed:
+            return f"{self.skater.name}: {now} (timing feed, {self.feed_confirmed}) confirmed"
+        if not self.changed:
+            return f"{self.skater.name}: {now} (unchanged)"
+        if self.before is None:
+            return f"{self.skater.name}: {now}"
+        return f"{self.skater.name}: {result_text(self.before.time, self.before.status)} → {now}"
+
+
+@dataclass
+class FeedLane:
+    """What the timing feed delivered for a lane's skater (championships/timing)."""
+
+    race: object
+    result: object  # the skater's result now, or None
+
+    @property
+    def finish(self):
+        return self.race.finish_time()
+
+    @property
+    def finish_text(self):
+        return format_time(self.finish) if self.finish is not None else ""
+
+    @property
+    def source(self):
+        return (
+            SOURCE_NAMES.get(self.race.finish["source"], self.race.finish["source"])
+            if self.race.finish
+            else ""
+        )
+
+    def passings(self):
+        """[(metres, time as shown)] in the order skated."""
+        return [(meters, format_time(hundredths(time))) for meters, time in self.race.passing_times()]
+
+    @cached_property
+    def implausible(self):
+        """Why the feed's finish is doubtful (plausibility.py), or None."""
+        if self.finish is None:
+            return None
+        return implausible(self.finish, self.race.distance.meters, self.race.skater)
+
+    @property
+    def taken(self):
+        """The result is still as the feed wrote it: the official has not confirmed or corrected it."""
+        return self.result is not None and not self.race.by_official(self.result)
+
+    @property
+    def overruled(self):
+        """An official's result stands with another time than the feed's finish."""
+        return (
+            self.finish is not None
+            and self.result is not None
+            and self.race.by_official(self.result)
+            and self.result.time != self.finish
+        )
+
+
 class PairEntryForm(forms.Form):
     """Both skaters of a pair on one screen: each field takes a time and/or a status.
 
-    Per lane: the entry, the version of the result it was opened on (hidden) and, once a time
-    needs it, a confirm tick."""
+    Per lane: the entry, the version of the result it was opened on (hidden) and the entry its
+    official confirmed (hidden, see LEFT_EMPTY). Whatever needs a second look (a doubtful time, a
+    lane left empty, the feed's doubtful time) is asked on the lane and the pair is saved once the
+    official presses Save again with the same entries; a refused lane keeps the other's entry in
+    the form and nothing of the pair is saved."""
 
     def __init__(self, *args, distance, starts, **kwargs):
         super().__init__(*args, **kwargs)
         self.distance = distance
         self.starts = starts
-        existing = {
-            r.skater_id: r
-            for r in Result.objects.for_distance(distance).filter(skater__in=[s.skater for s in starts])
+        skaters = [s.skater for s in starts]
+        self.existing = {
+            r.skater_id: r for r in Result.objects.for_distance(distance).filter(skater__in=skaters)
         }
-        for index, start in enumerate(starts):
-            result = existing.get(start.skater_id)
+        self.feed = {
+            race.skater_id: FeedLane(race, self.existing.get(race.skater_id))
+            for race in Race.objects.filter(distance=distance, skater__in=skaters).select_related(
+                "distance", "skater"
+            )
+            if race.finish or race.passings
+        }
+        for start in starts:
+            result = self.existing.get(start.skater_id)
+            feed = self.feed.get(start.skater_id)
+            # What is saved, else the feed's finish: Save confirms it as it stands.
+            initial = result_text(result.time, result.status) if result else feed.finish_text if feed else ""
             self.fields[start.lane] = forms.CharField(
-                label=f"{start.get_lane_display()}: {start.skater.name} ({start.skater.country})",
+                label=f"{lane_name(start)} — {start.skater.name}: time or status",
+                label_suffix="",
                 required=False,
-                initial=result_text(result.time, result.status) if result else "",
-                help_text="time (37.07, 1:13.32, 1.13,32) and/or DQ, DNS, DNF, WDR; blank leaves it as it is",
-                widget=forms.TextInput(attrs={"autofocus": index == 0, "autocomplete": "off", "size": 14}),
+                initial=initial,
+                help_text="37.07, 1:13.32 or 1.13,32; DQ, DNS, DNF, WDR",
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 12}),
             )
             # Blank (a script posting without it): saved over whatever is there.
             self.fields[f"{start.lane}_version"] = forms.IntegerField(
                 required=False, widget=forms.HiddenInput, initial=results.version_of(result)
             )
-            self.fields[f"{start.lane}_confirm"] = forms.BooleanField(required=False, label="confirm")
+            self.fields[f"{start.lane}_confirm"] = forms.CharField(required=False, widget=forms.HiddenInput)
         self.entries = []
 
     def lanes(self):
-        """Per skater: (entry field, version field, confirm field or None when not asked for)."""
+        """Per skater, in lane order, what the template shows of it (PairLane)."""
         for start in self.starts:
-            confirm = self[f"{start.lane}_confirm"]
-            errors = self.errors.as_data().get(start.lane, []) if self.is_bound else []
-            asked = confirm.value() or any(error.code == "implausible" for error in errors)
-            yield self[start.lane], self[f"{start.lane}_version"], confirm if asked else None
+            yield PairLane(
+                start=start,
+                field=self[start.lane],
+                hidden=[self[f"{start.lane}_version"], self[f"{start.lane}_confirm"]],
+                result=self.existing.get(start.skater_id),
+                feed=self.feed.get(start.skater_id),
+            )
+
+    def first_to_look_at(self):
+        """The lane the cursor goes to: the first with a problem, else the first still without a
+        result (a pair entered partly), else the first."""
+        with_errors = [s.lane for s in self.starts if self.is_bound and s.lane in self.errors]
+        empty = [s.lane for s in self.starts if s.skater_id not in self.existing]
+        return next(iter(with_errors or empty), self.starts[0].lane)
+
+    def problems(self):
+        """[(field id or None, message)]: everything that stopped the save, in lane order."""
+        listed = [(None, message) for message in self.non_field_errors()]
+        for start in self.starts:
+            listed += [(self[start.lane].auto_id, message) for message in self.errors.get(start.lane, [])]
+        return listed
 
     def clean(self):
         cleaned = super().clean()
@@ -275,7 +394,7 @@ class PairEntryForm(forms.Form):
             try:
                 time, status = parse_entry(text)
             except ValidationError as error:
-                self.add_error(start.lane, error)
+                self._refuse(start, error)
                 continue
             version = cleaned.get(f"{start.lane}_version")
             self.entries.append(
@@ -285,35 +404,125 @@ class PairEntryForm(forms.Form):
                         "time": time,
                         "status": status,
                         "expected": results.UNCHANGED_CHECK_OFF if version is None else version,
-                        "confirmed": cleaned.get(f"{start.lane}_confirm", False),
+                        "confirmed": self._confirmed(start, result_text(time, status)),
                     },
                 )
             )
         return cleaned
 
     def save(self, user=None):
-        """Save both results or neither: [(result, changed)], or None with the refusals on the form."""
+        """Save the pair's entries or none: [Saved], or None with the refusals and questions on the form."""
         with transaction.atomic():
-            saved = []
-            for start, entry in self.entries:
-                try:
-                    saved.append(results.save_result(self.distance, start.skater, user=user, **entry))
-                except results.StaleResult as stale:
-                    reopen_on(self, f"{start.lane}_version", stale)
-                    self.add_error(
-                        start.lane,
-                        ValidationError(
-                            f"{stale} Save again to replace it with yours, or leave the field blank "
-                            "to keep it.",
-                            code="stale",
-                        ),
-                    )
-                except ValidationError as error:
-                    if getattr(error, "code", None) == "official":
-                        self.add_error(None, error)
-                        break
-                    self.add_error(start.lane, how_to_confirm(error))
+            saved = [lane for start, entry in self.entries if (lane := self._save_lane(start, entry, user))]
+            self._ask_about_empty_lanes()
             if self.errors:
                 transaction.set_rollback(True)
                 return None
         return saved
+
+    def _save_lane(self, start, entry, user):
+        skater = start.skater
+        before = Result.objects.for_distance(self.distance).filter(skater=skater).first()
+        feed = self.feed.get(skater.pk)
+        shown = result_text(entry["time"], entry["status"])
+        # The feed's finish, taken as it is: the official's Save confirms it (once checked if doubtful).
+        confirms_feed = (
+            feed is not None
+            and feed.finish == entry["time"]
+            and not entry["status"]
+            and (before is None or not feed.race.by_official(before))
+        )
+        if confirms_feed and feed.implausible and not entry["confirmed"]:
+            self._ask(
+                start,
+                shown,
+                f"the timing feed's {shown} is implausible ({feed.implausible}): "
+                "check it, then press Save again to confirm it",
+                "implausible",
+            )
+            return None
+        try:
+            result, changed = results.save_result(
+                self.distance,
+                skater,
+                user=user,
+                **{**entry, "confirmed": entry["confirmed"] or confirms_feed},
+            )
+        except results.StaleResult as stale:
+            reopen_on(self, f"{start.lane}_version", stale)
+            self._refuse(
+                start,
+                ValidationError(
+                    f"{stale} Save again to replace it with yours, or leave the field blank to keep it.",
+                    code="stale",
+                ),
+            )
+            return None
+        except ValidationError as error:
+            if getattr(error, "code", None) == "official":
+                self.add_error(None, error)
+            elif getattr(error, "code", None) == "implausible":
+                asked = how_to_confirm(error, how="press Save again to save it")
+                self._ask(start, shown, asked.message, "implausible")
+            else:
+                self._refuse(start, error)
+            return None
+        if feed is not None and feed.race.written is not None:
+            # Whatever an official saved on this lane is the official's now: the feed keeps off it.
+            Race.objects.filter(pk=feed.race.pk).update(written=None)
+            if confirms_feed and not changed and user is not None:
+                LogEntry.objects.log_actions(
+                    user.pk, [result], CHANGE, f"Confirmed the timing feed's {shown} ({feed.source})."
+                )
+        return Saved(skater, before, result, changed, feed.source if confirms_feed else "")
+
+    def _ask_about_empty_lanes(self):
+        """A skater of the pair with no entry and no result: saved only once the official confirms."""
+        entered = {start.lane for start, _ in self.entries}
+        have_results = set(
+            Result.objects.for_distance(self.distance)
+            .filter(skater__in=[s.skater for s in self.starts])
+            .values_list("skater_id", flat=True)
+        )
+        for start in self.starts:
+            if start.lane in entered or start.skater_id in have_results or start.lane in self.errors:
+                continue
+            if self._confirmed(start, LEFT_EMPTY):
+                continue
+            if entered:
+                rest = " and ".join(f"{lane} lane" for lane in sorted(entered))
+                then = f"save the {rest} only"
+            else:
+                then = "go on without a result for this lane"
+            message = f"{lane_name(start)} ({start.skater.name}) is empty: press Save again to {then}"
+            self._ask(start, LEFT_EMPTY, message, "empty", named=False)
+
+    def _confirmed(self, start, entry):
+        return (self.cleaned_data.get(f"{start.lane}_confirm") or "") == entry
+
+    def _ask(self, start, entry, message, code, named=True):
+        """A question on the lane: sending `entry` again (its confirm field now holds it) confirms it."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix(f"{start.lane}_confirm")] = entry
+        self._refuse(start, ValidationError(message, code=code), named)
+
+    def _refuse(self, start, error, named=True):
+        """The lane's error, saying which lane and skater it is about (unless it already `named` them)."""
+        about = f"{lane_name(start)} — {start.skater.name}: " if named else ""
+        for each in error.error_list:
+            text = " ".join(each.messages).removeprefix(f"{start.skater.name}: ")
+            self.add_error(start.lane, ValidationError(about + text, code=each.code))
+
+
+@dataclass
+class PairLane:
+    start: object
+    field: object
+    hidden: list
+    result: object
+    feed: object
+
+
+def lane_name(start):
+    """ "Inner lane", "Outer lane"."""
+    return f"{start.lane.capitalize()} lane"

@@ -48,6 +48,7 @@ def save_result(distance, skater, *, user=None, **entry):
 
     The keywords of `entry` (those of _checked): `time` (a Decimal, or text as officials write
     it) and `status` ("DQ", "dnf"...) replace the result's; None is none. `splits` (passing times) and `note` stay as they are when None.
+    `raw_time` is the time as measured (the timing feed's thousandths), kept while `time` is its truncation.
     A time outside what is plausible (plausibility.py) needs `confirmed`. Raises ValidationError
     (code "official" for a distance marked official, "implausible" for a time to confirm) or
     StaleResult; `user` gets the change in the admin history.
@@ -124,6 +125,7 @@ def _checked(
     note=None,
     expected=UNCHANGED_CHECK_OFF,
     confirmed=False,
+    raw_time=None,
 ):
     """(the bound, valid ResultForm, the current result, whether it changes it); raises."""
     try:
@@ -145,15 +147,19 @@ def _checked(
         "note": note,
     }
     # Validating writes the entry onto the form's instance: `current` stays as stored.
-    form = forms.ResultForm(data=data, instance=copy.copy(current))
+    instance = copy.copy(current) if current else Result()
+    if raw_time is not None:
+        instance.raw_time = raw_time  # the model checks that it truncates to the time
+    form = forms.ResultForm(data=data, instance=instance)
     if not form.is_valid():
         raise ValidationError([error for errors in form.errors.as_data().values() for error in errors])
     new = form.cleaned_data
-    if current and (current.time, current.status, current.splits, current.note) == (
+    if current and (current.time, current.status, current.splits, current.note, current.raw_time) == (
         new["time"],
         new["status"],
         new["splits"],
         new["note"],
+        instance.raw_time,
     ):
         return form, current, False
     _refuse_if_official(locked)

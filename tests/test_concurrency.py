@@ -22,6 +22,7 @@ from django.db import close_old_connections, connection
 from django.test import Client
 
 from championships.championship_file import load
+from championships.forms import LEFT_EMPTY
 from championships.models import Result
 from championships.officials import ensure_official, session_cookies
 from championships.results import StaleResult, save_result
@@ -99,7 +100,9 @@ def test_two_officials_in_threads_saving_the_same_pair_at_the_same_moment(seed_d
         forms = [form_fields(client.get(url).content.decode(), "pair-entry") for client in clients]
         answers = at_once(
             *(
-                lambda client=client, form=form, time=time: client.post(url, {**form, "inner": time})
+                lambda client=client, form=form, time=time: client.post(
+                    url, {**form, "inner": time, "outer_confirm": LEFT_EMPTY}
+                )
                 for client, form, time in zip(clients, forms, times_of_round(number))
             )
         )
@@ -199,7 +202,7 @@ def two_servers_race(env, tmp_path):
             answers = at_once(
                 *(
                     lambda official=official, form=form, time=time: official.open(
-                        url, {**form, "inner": time}
+                        url, {**form, "inner": time, "outer_confirm": LEFT_EMPTY}
                     )
                     for official, form, time in zip(officials, forms, times_of_round(number))
                 )

@@ -1,20 +1,23 @@
 """Officials enter results: the admin pair entry, the Result admin and `enter_result` share one path."""
 
+import re
 from decimal import Decimal
 from html import unescape
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from championships.display import result_text
+from championships.forms import LEFT_EMPTY
 from championships.models import Result
 from championships.officials import ensure_official
 from championships.results import UNCHANGED_CHECK_OFF, StaleResult, clear_result, save_result
-from tests.support.pages import form_fields, opened
+from tests.support.pages import form_fields, opened, section, text
 
 
 def final_1000(championship):
@@ -51,9 +54,25 @@ def test_current_pair_is_the_first_without_results(official_client, wk_sprint_af
 
 def test_pair_entry_shows_both_skaters_with_lanes(official_client, wk_sprint_after_3):
     page = official_client.get(pair_url(wk_sprint_after_3, 5)).content.decode()
-    assert "Inner (white): Femke Kok (NED)" in page
-    assert "Outer (red): Miho Takagi (JPN)" in page
-    assert "autofocus" in page
+    assert '<label for="id_inner">Inner lane — Femke Kok: time or status</label>' in page
+    assert '<label for="id_outer">Outer lane — Miho Takagi: time or status</label>' in page
+    assert page.count("autofocus") == 1
+    assert 'name="inner" autocomplete="off" spellcheck="false" size="12" autofocus' in page
+
+
+def test_the_entry_keeps_the_admins_breadcrumbs_and_header(official_client, wk_sprint_after_3):
+    page = official_client.get(pair_url(wk_sprint_after_3, 3)).content.decode()
+    breadcrumbs = re.findall(
+        r"<li[^>]*>(.*?)</li>", page.split('<ol class="breadcrumbs">')[1].split("</ol>")[0]
+    )
+    assert [text(crumb) for crumb in breadcrumbs] == [
+        "Home",
+        "Championships",
+        "Distances",
+        "World Sprint Championships 2024 — Women: 4. 1000 m",
+        "Pair 3",
+    ]
+    assert 'id="header"' in page and 'id="site-name"' in page
 
 
 def test_saving_a_pair_lands_on_the_next_and_updates_the_standings(official_client, wk_sprint_after_3):
@@ -92,13 +111,18 @@ def test_status_with_and_without_time(official_client, wk_sprint_after_3):
 def test_bad_input_is_refused_and_nothing_is_half_saved(official_client, wk_sprint_after_3, entry, message):
     response = official_client.post(pair_url(wk_sprint_after_3, 5), {"inner": entry, "outer": "1:13.13"})
     assert response.status_code == 200
-    assert message in response.content.decode()
-    # Takagi's valid time was not saved on its own either.
+    page = unescape(response.content.decode())
+    assert message in page
+    assert "Inner lane — Femke Kok: " in page
+    # Takagi's valid time was not saved on its own either: it stays in her field, to save with Kok's.
     assert not Result.objects.filter(distance=final_1000(wk_sprint_after_3)).exists()
+    assert form_fields(page, "pair-entry")["outer"] == "1:13.13"
 
 
 def test_blank_leaves_an_existing_result_alone(official_client, wk_sprint_after_3):
-    official_client.post(pair_url(wk_sprint_after_3, 5), {"inner": "1:13.57", "outer": ""})
+    official_client.post(
+        pair_url(wk_sprint_after_3, 5), {"inner": "1:13.57", "outer": "", "outer_confirm": LEFT_EMPTY}
+    )
     official_client.post(pair_url(wk_sprint_after_3, 5), {"inner": "", "outer": "1:13.13"})
     times = dict(Result.objects.filter(distance__order=4).values_list("skater__name", "time"))
     assert times == {"Femke Kok": Decimal("73.57"), "Miho Takagi": Decimal("73.13")}
@@ -178,13 +202,14 @@ def test_a_pair_entry_opened_before_another_save_warns_and_overwrites_nothing(
     url = pair_url(wk_sprint_after_3, 5)
     form_a, form_b = opened(official_client, url, "pair-entry"), opened(other, url, "pair-entry")
     assert form_b["inner_version"] == "0"  # Kok had no time when B opened the pair
+    form_a["outer_confirm"] = form_b["outer_confirm"] = LEFT_EMPTY  # Takagi's time is for later
     assert official_client.post(url, {**form_a, "inner": "1:14.00"}).status_code == 302
     response = other.post(url, {**form_b, "inner": "1:15.00"})
     assert response.status_code == 200
     page = response.content.decode()
     assert (
-        "Femke Kok: 1:14.00 was saved by someone else meanwhile (yours: 1:15.00). Nothing was overwritten. "
-        "Save again to replace it with yours, or leave the field blank to keep it."
+        "Inner lane — Femke Kok: 1:14.00 was saved by someone else meanwhile (yours: 1:15.00). Nothing was "
+        "overwritten. Save again to replace it with yours, or leave the field blank to keep it."
     ) in page
     assert kok_1000(wk_sprint_after_3).time == Decimal("74.00")
     assert not Result.objects.filter(distance__order=4, skater__name="Miho Takagi").exists()
@@ -199,6 +224,7 @@ def test_a_stale_pair_entry_with_the_same_time_lands_quietly(official_client, wk
     other = second_official_client(None)
     url = pair_url(wk_sprint_after_3, 5)
     form_a, form_b = opened(official_client, url, "pair-entry"), opened(other, url, "pair-entry")
+    form_a["outer_confirm"] = form_b["outer_confirm"] = LEFT_EMPTY
     official_client.post(url, {**form_a, "inner": "1:14.00"})
     response = other.post(url, {**form_b, "inner": "1:14.00"}, follow=True)
     assert "Femke Kok: 1:14.00 (unchanged)" in response.content.decode()
@@ -253,12 +279,18 @@ def test_a_doubtful_time_in_the_pair_entry_needs_confirming(official_client, wk_
     response = official_client.post(url, form)
     page = response.content.decode()
     assert (
-        "1:53.57 is slower than any 1000 m in a senior championship (1:04-1:40) — did you mean 1:13.57? "
-        "Tick confirm to save it."
+        "Inner lane — Femke Kok: 1:53.57 is slower than any 1000 m in a senior championship (1:04-1:40) — "
+        "did you mean 1:13.57? Press Save again to save it."
     ) in page
-    assert 'name="inner_confirm"' in page and 'name="outer_confirm"' not in page
+    asked = form_fields(page, "pair-entry")
+    assert (asked["inner_confirm"], asked["outer_confirm"]) == ("1:53.57", "")
     assert not Result.objects.filter(distance=final_1000(wk_sprint_after_3)).exists()
-    assert official_client.post(url, {**form, "inner_confirm": "on"}).status_code == 302
+    # Another doubtful time typed over it is asked about again.
+    page = official_client.post(url, {**asked, "inner": "3:13.57"}).content.decode()
+    assert "Inner lane — Femke Kok: 3:13.57 is slower than any 1000 m" in page
+    assert not Result.objects.filter(distance=final_1000(wk_sprint_after_3)).exists()
+    # The same time sent again (one more Enter) is saved.
+    assert official_client.post(url, asked).status_code == 302
     assert kok_1000(wk_sprint_after_3).time == Decimal("113.57")
 
 
@@ -276,18 +308,21 @@ def test_a_time_far_from_the_personal_best_needs_confirming(
     kok.personal_bests.update_or_create(meters=1000, defaults={"time": Decimal("73.00")})
     url = pair_url(wk_sprint_after_3, 5)
     page = unescape(official_client.post(url, {"inner": time}).content.decode())
-    assert f"{message} — tick confirm to save it." in page
+    assert f"{message} — press Save again to save it." in page
     assert not Result.objects.filter(distance=final_1000(wk_sprint_after_3)).exists()
     # Within 4% faster and 15% slower it is saved as it is.
-    assert official_client.post(url, {"inner": "1:10.09"}).status_code == 302
+    assert official_client.post(url, {"inner": "1:10.09", "outer_confirm": LEFT_EMPTY}).status_code == 302
 
 
 def test_the_plausible_ranges_are_settings(official_client, wk_sprint_after_3, settings):
     settings.PLAUSIBLE_TIMES = {1000: ("1:20", "2:00")}
     page = official_client.post(pair_url(wk_sprint_after_3, 5), {"inner": "1:13.57"}).content.decode()
-    assert "1:13.57 is faster than any 1000 m in a senior championship (1:20-2:00) — tick confirm" in page
+    assert "1:13.57 is faster than any 1000 m in a senior championship (1:20-2:00) — press Save again" in page
     settings.PLAUSIBLE_TIMES = {}
-    assert official_client.post(pair_url(wk_sprint_after_3, 5), {"inner": "3:13.57"}).status_code == 302
+    response = official_client.post(
+        pair_url(wk_sprint_after_3, 5), {"inner": "3:13.57", "outer_confirm": LEFT_EMPTY}
+    )
+    assert response.status_code == 302
 
 
 def test_a_doubtful_time_in_the_result_form_needs_confirming(official_client, wk_sprint_after_3):
@@ -325,24 +360,179 @@ def test_a_saved_doubtful_time_is_not_questioned_again(wk_sprint_after_3):
 # --- the pair entry's pairs ----------------------------------------------------------------------------
 
 
-def test_the_last_pair_says_which_pairs_are_still_to_enter(official_client, wk_sprint_after_3):
-    response = official_client.post(pair_url(wk_sprint_after_3, 5), {"inner": "1:13.57"}, follow=True)
-    page = response.content.decode()
-    assert "That was the last pair of distance 4 (1000 m); still to enter: pairs 1, 2, 3, 4 and 5." in page
-    for pair, times in {
-        1: ("1:15.60", "dq 1:15.28"),
-        2: ("1:16.95", "1:15.05"),
-        3: ("1:15.40", "1:15.10"),
-    }.items():
-        official_client.post(pair_url(wk_sprint_after_3, pair), dict(zip(("inner", "outer"), times)))
-    page = official_client.post(
-        pair_url(wk_sprint_after_3, 5), {"outer": "1:13.13"}, follow=True
-    ).content.decode()
-    assert "That was the last pair of distance 4 (1000 m); still to enter: pair 4." in page
-    official_client.post(pair_url(wk_sprint_after_3, 4), {"inner": "1:14.25", "outer": "1:12.86"})
+def enter(client, championship, pair, inner="", outer="", **fields):
+    """Save a pair as the screen does (with its hidden fields); the response, followed."""
+    url = pair_url(championship, pair)
+    return client.post(
+        url, {**opened(client, url, "pair-entry"), "inner": inner, "outer": outer, **fields}, follow=True
+    )
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_pairs_entered_out_of_order_lead_to_the_pairs_still_to_enter(official_client, wk_sprint_after_3):
+    response = enter(official_client, wk_sprint_after_3, 5, "1:13.57", "1:13.13")
+    assert response.redirect_chain[-1][0] == pair_url(wk_sprint_after_3, 1)
+    assert messages_of(response) == [
+        "Femke Kok: 1:13.57",
+        "Miho Takagi: 1:13.13",
+        "That was the last pair of distance 4 (1000 m); still to enter: pairs 1, 2, 3 and 4.",
+    ]
+    response = enter(official_client, wk_sprint_after_3, 2, "1:15.40", "1:16.95")
+    assert response.redirect_chain[-1][0] == pair_url(wk_sprint_after_3, 3)
+    assert messages_of(response) == ["Tian Ruining: 1:15.40", "Kim Min-sun: 1:16.95"]
+    response = enter(official_client, wk_sprint_after_3, 4, "1:14.25", "1:12.86")
+    assert response.redirect_chain[-1][0] == pair_url(wk_sprint_after_3, 1)
+    assert messages_of(response)[-1] == (
+        "The pairs after pair 4 of distance 4 (1000 m) are entered; still to enter: pairs 1 and 3."
+    )
+    enter(official_client, wk_sprint_after_3, 1, "1:15.60", "dq 1:15.28")
+    response = enter(official_client, wk_sprint_after_3, 3, "1:15.05", "1:15.10")
+    assert response.redirect_chain[-1][0] == pair_url(wk_sprint_after_3, 3)
+    assert messages_of(response)[-1] == "Every pair of distance 4 (1000 m) is entered."
+
+
+def overview(page):
+    """The overview's rows as the screen shows them: [pair, inner, outer, entered]."""
+    rows = re.findall(r"<tr class=\"pair-[^\"]*\">(.*?)</tr>", section(page, "pairs"), re.S)
+    return [[text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows]
+
+
+def test_the_overview_shows_every_pair_done_partly_or_missing(official_client, wk_sprint_after_3):
+    enter(official_client, wk_sprint_after_3, 1, "1:15.60", "dq 1:15.28")
+    enter(official_client, wk_sprint_after_3, 3, "1:15.05", "", outer_confirm=LEFT_EMPTY)
+    page = official_client.get(pair_url(wk_sprint_after_3, 3)).content.decode()
+    assert overview(page) == [
+        ["1", "Ellia Smeding 1:15.60", "Isabel Grevelt DQ 1:15.28", "✓ done"],
+        ["2", "Tian Ruining", "Kim Min-sun", "missing"],
+        ["3", "Vanessa Herzog 1:15.05", "Erin Jackson", "partly"],
+        ["4", "Kimi Goetz", "Jutta Leerdam", "missing"],
+        ["5", "Femke Kok", "Miho Takagi", "missing"],
+    ]
+    assert f'<a href="{pair_url(wk_sprint_after_3, 3)}" aria-current="page">3</a>' in page
+    assert 'name="outer" autocomplete="off" spellcheck="false" size="12" autofocus' in page  # Jackson's
+    assert f'<a href="{pair_url(wk_sprint_after_3, 2)}">2</a>' in page
+
+
+# --- a lane left empty ----------------------------------------------------------------------------------
+
+
+def test_a_lane_left_empty_is_caught_and_saved_once_confirmed(official_client, wk_sprint_after_3):
+    url = pair_url(wk_sprint_after_3, 3)
+    response = official_client.post(url, {**opened(official_client, url, "pair-entry"), "inner": "1:15.05"})
+    assert response.status_code == 200
+    page = unescape(response.content.decode())
+    assert "Outer lane (Erin Jackson) is empty: press Save again to save the inner lane only" in page
+    assert "1 problem — nothing of pair 3 was saved yet" in page
+    assert not Result.objects.filter(distance=final_1000(wk_sprint_after_3)).exists()
+    # One more Enter: the same entries again.
+    again = official_client.post(url, form_fields(page, "pair-entry"), follow=True)
+    assert again.redirect_chain[-1][0] == pair_url(wk_sprint_after_3, 4)
+    assert messages_of(again) == ["Vanessa Herzog: 1:15.05"]
+    times = dict(Result.objects.filter(distance__order=4).values_list("skater__name", "time"))
+    assert times == {"Vanessa Herzog": Decimal("75.05")}
+
+
+def test_a_pair_left_empty_is_caught_too(official_client, wk_sprint_after_3):
+    url = pair_url(wk_sprint_after_3, 3)
+    page = unescape(official_client.post(url, opened(official_client, url, "pair-entry")).content.decode())
+    assert (
+        "Inner lane (Vanessa Herzog) is empty: press Save again to go on without a result for this lane"
+        in page
+    )
+    assert (
+        "Outer lane (Erin Jackson) is empty: press Save again to go on without a result for this lane" in page
+    )
+    assert "2 problems — nothing of pair 3 was saved yet" in page
+    assert official_client.post(url, form_fields(page, "pair-entry")).url == pair_url(wk_sprint_after_3, 4)
+    assert not Result.objects.filter(distance__order=4).exists()
+
+
+def test_the_empty_lane_and_a_doubtful_time_are_asked_at_once(official_client, wk_sprint_after_3):
     url = pair_url(wk_sprint_after_3, 5)
-    page = official_client.post(url, opened(official_client, url, "pair-entry"), follow=True).content.decode()
-    assert "That was the last pair: every pair of distance 4 (1000 m) is entered." in page
+    page = unescape(
+        official_client.post(
+            url, {**opened(official_client, url, "pair-entry"), "inner": "113.57"}
+        ).content.decode()
+    )
+    assert "2 problems" in page
+    assert "Inner lane — Femke Kok: 1:53.57 is slower than any 1000 m" in page
+    assert "Outer lane (Miho Takagi) is empty: press Save again to save the inner lane only" in page
+    assert official_client.post(url, form_fields(page, "pair-entry")).status_code == 302
+    assert kok_1000(wk_sprint_after_3).time == Decimal("113.57")
+
+
+# --- errors ---------------------------------------------------------------------------------------------
+
+
+def test_an_error_is_marked_on_its_field_summed_up_and_keeps_the_other_lane(
+    official_client, wk_sprint_after_3
+):
+    url = pair_url(wk_sprint_after_3, 5)
+    form = {**opened(official_client, url, "pair-entry"), "inner": "1:75.00", "outer": "1:13.13"}
+    page = unescape(official_client.post(url, form).content.decode())
+    problem = (
+        "Inner lane — Femke Kok: '1:75.00' is not a time: seconds must be below 60 when minutes are given"
+    )
+    summary = page.split('id="problems" role="alert">')[1].split("</div>")[0]
+    assert text(summary).startswith(
+        "1 problem — nothing of pair 5 was saved yet, your entries are kept below:"
+    )
+    assert f'<a href="#id_inner">{problem}</a>' in summary
+    assert f'<ul class="errorlist" id="id_inner_error"><li>{problem}</li></ul>' in page
+    assert 'aria-invalid="true" aria-describedby="id_inner_helptext id_inner_error"' in page
+    assert page.count("aria-invalid") == 1  # only Kok's field
+    assert 'name="inner" value="1:75.00"' in page and 'name="outer" value="1:13.13"' in page
+    assert not Result.objects.filter(distance=final_1000(wk_sprint_after_3)).exists()
+    # Kok's time corrected, Takagi's kept time goes in with it.
+    assert (
+        official_client.post(url, {**form_fields(page, "pair-entry"), "inner": "1:13.57"}).status_code == 302
+    )
+    times = dict(Result.objects.filter(distance__order=4).values_list("skater__name", "time"))
+    assert times == {"Femke Kok": Decimal("73.57"), "Miho Takagi": Decimal("73.13")}
+
+
+# --- corrections and clearing ---------------------------------------------------------------------------
+
+
+def test_a_correction_says_what_it_was_and_what_it_is(official_client, wk_sprint_after_3):
+    enter(official_client, wk_sprint_after_3, 5, "1:13.75", "1:13.13")
+    response = enter(official_client, wk_sprint_after_3, 5, "1:13.57", "1:13.13")
+    assert messages_of(response)[:2] == ["Femke Kok: 1:13.75 → 1:13.57", "Miho Takagi: 1:13.13 (unchanged)"]
+    response = enter(official_client, wk_sprint_after_3, 5, "DQ", "1:13.13")
+    assert messages_of(response)[0] == "Femke Kok: 1:13.57 → DQ"
+    assert (kok_1000(wk_sprint_after_3).status, kok_1000(wk_sprint_after_3).time) == ("DQ", None)
+
+
+def test_a_result_is_cleared_from_the_entry_once_confirmed(official_client, official, wk_sprint_after_3):
+    enter(official_client, wk_sprint_after_3, 5, "1:13.57", "1:13.13")
+    result = kok_1000(wk_sprint_after_3)
+    url = pair_url(wk_sprint_after_3, 5)
+    page = official_client.get(url).content.decode()
+    assert '<a href="?clear=inner" aria-label="Clear the result of Femke Kok">clear</a>' in page
+    asked = official_client.get(f"{url}?clear=inner").content.decode()
+    assert "Clear the result of Femke Kok (inner lane): <strong>1:13.57</strong>?" in asked
+    assert Result.objects.filter(pk=result.pk).exists()  # asking removes nothing
+    response = official_client.post(url, form_fields(asked, "clear-result"), follow=True)
+    assert messages_of(response) == ["Femke Kok (inner lane): 1:13.57 cleared, no result now."]
+    assert not Result.objects.filter(pk=result.pk).exists()
+    assert LogEntry.objects.get(object_id=str(result.pk), action_flag=DELETION).user == official
+    assert overview(response.content.decode())[4] == ["5", "Femke Kok", "Miho Takagi 1:13.13", "partly"]
+
+
+def test_clearing_a_result_changed_meanwhile_removes_nothing(official_client, wk_sprint_after_3):
+    enter(official_client, wk_sprint_after_3, 5, "1:13.57", "1:13.13")
+    url = pair_url(wk_sprint_after_3, 5)
+    asked = official_client.get(f"{url}?clear=inner").content.decode()
+    call_command("enter_result", wk_sprint_after_3.slug, distance=4, skater="Femke Kok", time="1:13.58")
+    response = official_client.post(url, form_fields(asked, "clear-result"), follow=True)
+    assert messages_of(response) == [
+        "Femke Kok: 1:13.58 was saved by someone else meanwhile (yours: no result). Nothing was overwritten. "
+        "Look at it, then clear it again if it must go."
+    ]
+    assert kok_1000(wk_sprint_after_3).time == Decimal("73.58")
 
 
 # --- save_result and clear_result ------------------------------------------------------------------------
@@ -412,3 +602,89 @@ def test_a_result_removed_meanwhile_is_not_entered_again_unseen(wk_sprint_after_
         "Femke Kok: the result was removed by someone else meanwhile (yours: 1:13.67). Nothing was overwritten."
     )
     assert not Result.objects.filter(distance=distance).exists()
+
+
+def test_clearing_needs_the_permission_to_delete_results(client, wk_sprint_after_3):
+    user = User.objects.create_user("timekeeper", password="x", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=["add_result", "change_result"]))
+    client.force_login(user)
+    call_command("enter_result", wk_sprint_after_3.slug, distance=4, skater="Femke Kok", time="1:13.57")
+    url = pair_url(wk_sprint_after_3, 5)
+    assert "?clear=inner" not in client.get(url).content.decode()
+    assert client.post(url, {"clear": "inner"}).status_code == 403
+    assert kok_1000(wk_sprint_after_3).time == Decimal("73.57")
+
+
+# --- by keyboard, in Chromium ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_distance_entered_by_keyboard(live_server, chromium, seed_data):
+    """Times typed and Enter; a doubtful time and a lane left empty caught, each confirmed with one
+    more Enter; a correction typed over a saved time; a DQ."""
+    from championships.championship_file import load
+
+    championship = load(seed_data, results_until=3)
+    username, password = ensure_official()
+    page = chromium.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    page.goto(
+        live_server.url
+        + reverse("admin:championships_distance_current_pair", args=[final_1000(championship).pk])
+    )
+
+    def keys(*typed):
+        """Type into the focused field, Tab between fields, Enter at the end; wait for the page."""
+        for index, entry in enumerate(typed):
+            if index:
+                page.keyboard.press("Tab")
+            page.keyboard.type(entry)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    def enter_again():
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    keys("1:15.60", "dq 1:15.28")  # pair 1
+    assert page.get_by_label("Inner lane — Tian Ruining: time or status").evaluate(
+        "e => e === document.activeElement"
+    )
+    keys("1:15.40", "116.95")  # pair 2: 1:56.95, a slip for 1:16.95
+    assert "did you mean 1:16.95?" in page.locator("#problems").inner_text()
+    page.get_by_label("Outer lane — Kim Min-sun: time or status").fill("1:16.95")
+    enter_again()
+    keys("1:15.05")  # pair 3: Jackson's lane left empty
+    assert "Outer lane (Erin Jackson) is empty" in page.locator("#problems").inner_text()
+    enter_again()
+    keys("1:14.25", "1:12.86")  # pair 4
+    keys("1:13.75", "1:13.13")  # pair 5, the last: back to pair 3, still partly
+    assert "still to enter: pair 3." in page.locator("ul.messagelist").inner_text()
+    keys("DQ")  # Jackson's lane has the cursor
+    page.get_by_role("link", name="5", exact=True).click()
+    keys("1:13.57")  # typed over Kok's 1:13.75: the field's text is selected
+    assert "Femke Kok: 1:13.75 → 1:13.57" in page.locator("ul.messagelist").inner_text()
+    assert "Every pair of distance 4 (1000 m) is entered." in page.locator("ul.messagelist").inner_text()
+    shown = {
+        name: result_text(time, status)
+        for name, time, status in Result.objects.filter(
+            distance__order=4, distance__championship=championship
+        ).values_list("skater__name", "time", "status")
+    }
+    assert shown == {
+        "Ellia Smeding": "1:15.60",
+        "Isabel Grevelt": "DQ 1:15.28",
+        "Tian Ruining": "1:15.40",
+        "Kim Min-sun": "1:16.95",
+        "Vanessa Herzog": "1:15.05",
+        "Erin Jackson": "DQ",
+        "Kimi Goetz": "1:14.25",
+        "Jutta Leerdam": "1:12.86",
+        "Femke Kok": "1:13.57",
+        "Miho Takagi": "1:13.13",
+    }

@@ -265,8 +265,9 @@ def _result(race):
     return Result.objects.select_for_update().filter(distance=race.distance, skater=race.skater).first()
 
 
-def _write(event, race, time, status):
-    """Write the race's result as the feed has it, unless an official's stands there."""
+def _write(event, race, time, status, raw_time=None):
+    """Write the race's result as the feed has it, unless an official's stands there; `raw_time`:
+    the finish as measured (the result keeps it beside its hundredths)."""
     result = _result(race)
     if race.by_official(result):
         return TimingEvent.Outcome.KEPT
@@ -277,6 +278,7 @@ def _write(event, race, time, status):
             time=time,
             status=status or None,
             splits=race.splits(),
+            raw_time=raw_time,
             confirmed=True,  # nobody is at the feed to confirm an implausible time
         )
     except ValidationError as error:
@@ -349,7 +351,8 @@ def apply_finish(event, races):
     _checked(event, race)
     race.finish = {"time": str(event.time), "source": event.source}
     result = _result(race)
-    outcome = _write(event, race, hundredths(event.time), result.status if result else race.status)
+    status = result.status if result else race.status
+    outcome = _write(event, race, hundredths(event.time), status, raw_time=event.time)
     race.save()
     return race, outcome
 
