@@ -11,7 +11,7 @@ import re
 import pytest
 
 from championships.championship_file import load
-from championships.models import Distance
+from championships.models import Distance, Result
 from tests.support.pages import text
 from tests.support.seed import SEED_SLUG as SLUG
 
@@ -196,6 +196,11 @@ def test_a_field_of_24_prints_on_one_a4_page_each(live_server, chromium, seed_da
         tab.goto(live_server.url + url)
         assert tab.locator("tr[data-skater], tr[data-pair]").count() == 24, url
         assert pdf_pages(tab.pdf(prefer_css_page_size=True)) == 1, url
+    # During the last distance the classification has three groups and still fits.
+    Result.objects.filter(distance__order=4, skater__name__in=["Miho Takagi", "Femke Kok"]).delete()
+    tab.goto(live_server.url + CLASSIFICATION)
+    assert tab.locator("tr.group").count() == 3
+    assert pdf_pages(tab.pdf(prefer_css_page_size=True)) == 1
     context.close()
 
 
@@ -219,3 +224,21 @@ def test_the_standings_printed_from_the_browser_keep_only_the_results(
     assert colours == ["rgb(0, 0, 0)", "rgb(0, 0, 0)", "rgb(255, 255, 255)"]
     assert pdf_pages(tab.pdf(prefer_css_page_size=True)) == 1
     context.close()
+
+
+def test_during_a_distance_the_classification_tells_skated_from_still_to_skate(client, wk_sprint):
+    Result.objects.filter(distance__order=4, skater__name="Miho Takagi").delete()
+    html = page(client, CLASSIFICATION)
+    groups = [text(g) for g in re.findall(r'<tr class="group">.*?</tr>', html, re.S)]
+    assert groups == [
+        "Skated the 1000 m: places among those who have skated it",
+        "Still to skate the 1000 m: their places after the 500 m",
+        "Not classified",
+    ]
+    lines = rows(html)
+    assert (
+        lines[0] == "1 Femke Kok NED 37.07 TR 37.070 1:14.35 37.175 37.07 =TR 37.070 1:13.57 36.785 148.100"
+    )
+    assert lines[-2] == "(1) Miho Takagi JPN 37.13 37.130 1:13.32 TR 36.660 37.19 37.190"
+    assert lines[-1].startswith("NC Isabel Grevelt")
+    assert "Classification during the 1000 m" in text(html)
