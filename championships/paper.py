@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from . import scoring
-from .models import Record
+from .models import Record, Start
 from .views import _distance_standings, _standings
 
 # The records a start list names above its pairs; a national record is only one country's.
@@ -19,7 +19,7 @@ START_LIST_RECORDS = ("WR", "CR", "TR")
 class Lane:
     """A skater in a pair of a start list, with her personal best on the distance's metres."""
 
-    lane: str  # "inner", "outer"
+    lane: str  # Start.Lane
     skater: object
     personal_best: object
 
@@ -52,9 +52,9 @@ def records_before(standings, distance):
         countries=countries,
     )
     holders = {(r.kind, r.time): r.holder for r in known}
-    for result in earlier:
+    for result in earlier:  # in entry order; whoever set a time first holds it, not who equalled it
         for kind in book.badges.get((result.skater, result.distance), ()):
-            holders[kind.lstrip("="), result.time] = standings.skaters[result.skater].name
+            holders.setdefault((kind.lstrip("="), result.time), standings.skaters[result.skater].name)
     return [
         StandingRecord(kind, time, holders.get((kind, time), ""))
         for kind in START_LIST_RECORDS
@@ -84,7 +84,7 @@ def start_list(request, slug, order):
             pair.number,
             [
                 Lane(lane, skater, bests.get((skater.pk, meters)) if skater else None)
-                for lane, (skater, _result) in zip(("inner", "outer"), pair.lanes)
+                for lane, (skater, _result) in zip((Start.Lane.INNER, Start.Lane.OUTER), pair.lanes)
             ],
         )
         for pair in context["sheet"].pairs
