@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import paper, views
 
 app_name = "championships"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("<slug:slug>/distances/<int:order>/", views.distance, name="distance"),
     path("<slug:slug>/distances/<int:order>/results.csv", views.distance_csv, name="distance_csv"),
     path("<slug:slug>/h2h/", views.head_to_head, name="head_to_head"),
+    # Paper for the rink's board and the officials (paper.py).
+    path("<slug:slug>/print/start-list/<int:order>/", paper.start_list, name="print_start_list"),
+    path("<slug:slug>/print/results/<int:order>/", paper.results, name="print_results"),
+    path("<slug:slug>/print/classification/", paper.classification, name="print_classification"),
     # The commentators' desk and broadcast.
     path("<slug:slug>/commentary/", views.commentary, name="commentary"),
     path("<slug:slug>/overlay/", views.overlay, name="overlay"),
