@@ -65,9 +65,16 @@
 
   // The largest type with which the board's natural height and width fit the screen (halving
   // the interval ten times), then the table stretched to the bottom (the CSS of body.tv).
+  // Fits: nothing below the screen or beside it, no cell wider than its column, no name cut.
   function fits() {
     var root = document.documentElement;
-    return board.getBoundingClientRect().bottom <= window.innerHeight && root.scrollWidth <= window.innerWidth;
+    if (board.getBoundingClientRect().bottom > window.innerHeight || root.scrollWidth > window.innerWidth) return false;
+    var cut = board.querySelectorAll(".tv-panel:not([hidden]) :is(th, td, .name), .race :is(th, td)");
+    for (var i = 0; i < cut.length; i++) {
+      var el = cut[i];
+      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) return false;
+    }
+    return true;
   }
   function fit() {
     var body = document.body, low = 6, high = Math.max(window.innerHeight / 6, 12);
