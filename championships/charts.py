@@ -17,7 +17,7 @@ from decimal import ROUND_CEILING, Decimal
 
 WIDTH, HEIGHT = 640, 290
 # The plot area; the right margin holds the name labels, the left one the axis values.
-LEFT, RIGHT, TOP, BOTTOM = 56, 376, 16, 252
+LEFT, RIGHT, TOP, BOTTOM = 56, 356, 16, 252
 LABEL_X = RIGHT + 14
 # The least vertical distance between two labels' baselines: a label's box and air at the largest
 # label size, 20.5 px (on a phone, where the chart is drawn at 0.54 of its size: 11 CSS px).
