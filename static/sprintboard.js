@@ -69,7 +69,7 @@
   function fits() {
     var root = document.documentElement;
     if (board.getBoundingClientRect().bottom > window.innerHeight || root.scrollWidth > window.innerWidth) return false;
-    var cut = board.querySelectorAll(".tv-panel:not([hidden]) :is(th, td, .name), .race :is(th, td)");
+    var cut = board.querySelectorAll(".tv-panel:not([hidden]) :is(th, td, .name), #race :is(th, td)");
     for (var i = 0; i < cut.length; i++) {
       var el = cut[i];
       if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) return false;
