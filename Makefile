@@ -62,9 +62,10 @@ test-postgres: $(VENV)/.installed
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "set DATABASE_URL=postgres://user:password@127.0.0.1:5432/db" >&2; exit 1;; esac
 	$(PY) -m pytest -m "not slow or postgres"
 
-# The README's pictures and every case of the screens matrix (screenshots/), taken by Chromium.
+# The README's pictures, every case of the screens matrix (screenshots/) and the desk's pages
+# (what-if, skater card: docs/screenshots/), taken by Chromium.
 screenshots: $(VENV)/.installed
-	SPRINTBOARD_SCREENSHOTS=1 $(PY) -m pytest tests/test_browser_layouts.py -q
+	SPRINTBOARD_SCREENSHOTS=1 $(PY) -m pytest tests/test_browser_layouts.py tests/test_what_if.py tests/test_skater_card.py -q
 
 # Everything but the slow browser and multi-process tests.
 test-fast: $(VENV)/.installed

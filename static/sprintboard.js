@@ -60,7 +60,44 @@
     });
     if (!found && which !== "classification") show("classification");
     else showing = which;
+    fit();
   }
+
+  // The largest type with which the board's natural height and width fit the screen (halving
+  // the interval ten times), then the table stretched to the bottom (the CSS of body.tv).
+  // Fits: nothing below the screen or beside it, no cell wider than its column, no name cut.
+  function fits() {
+    var root = document.documentElement;
+    if (board.getBoundingClientRect().bottom > window.innerHeight || root.scrollWidth > window.innerWidth) return false;
+    var cut = board.querySelectorAll(".tv-panel:not([hidden]) :is(th, td, .name), #race :is(th, td)");
+    for (var i = 0; i < cut.length; i++) {
+      var el = cut[i];
+      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) return false;
+    }
+    return true;
+  }
+  function fit() {
+    var body = document.body, low = 6, high = Math.max(window.innerHeight / 6, 12);
+    body.classList.add("tv-fitting");
+    for (var i = 0; i < 10; i++) {
+      var size = (low + high) / 2;
+      body.style.setProperty("--fs", size + "px");
+      if (fits()) low = size; else high = size;
+    }
+    body.style.setProperty("--fs", low + "px");
+    body.classList.remove("tv-fitting");
+    board.dataset.fitted = low.toFixed(1);
+  }
+  var pending = false;
+  function refit() {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; fit(); });
+  }
+  // Live fragments replace the panels' contents: their rows and lines change.
+  new MutationObserver(refit).observe(board, {childList: true, subtree: true});
+  window.addEventListener("resize", refit);
+  fit();
 
   window.setInterval(function () {
     show(showing === "classification" && currentDistance() ? "distance" : "classification");

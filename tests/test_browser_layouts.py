@@ -139,6 +139,10 @@ README_PICTURES = {
 # The seed before the last distance, during it (two pairs skated) and after it.
 STATES = ("before", "during", "after")
 
+SMALLEST_LABEL = 10.9  # CSS px: a chart label read on a phone (11 px, less rounding)
+TV_FILLED = 0.03  # the TV's table ends within 3 % of the screen's height above its bottom edge
+NEXT_FRAME = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
 # What a spectator would call broken, measured in the page.
 MEASURE = """() => {
   const inside = (r, box) => r.left >= box.left - 1 && r.right <= box.right + 1;
@@ -166,7 +170,17 @@ MEASURE = """() => {
   const first = document.querySelector('#classification tbody tr[data-skater]');
   const key = first ? ['.rank', '.skater a', '.total', '.behind'].map(s => first.querySelector(s))
     .filter(el => el && !inside(el.getBoundingClientRect(), view)).map(el => el.className) : [];
-  return {width: document.documentElement.scrollWidth, headers, charts, overlaps, cut, key};
+  // Chart labels in CSS px (their font size times the drawing's scale): readable on a phone too.
+  const labels = [...document.querySelectorAll('figure.chart svg')].filter(shown).flatMap(svg => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return [...svg.querySelectorAll('.series text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  });
+  // The TV board: the shown panel's table reaches the bottom of the screen, and no further.
+  const table = document.querySelector('.tv-panel:not([hidden]) table');
+  const tv = table && {bottom: table.getBoundingClientRect().bottom, height: innerHeight,
+                       page: document.documentElement.scrollHeight};
+  return {width: document.documentElement.scrollWidth, headers, charts, overlaps, cut, key,
+          smallest_label: labels.length ? Math.min(...labels) : null, tv};
 }"""
 
 
@@ -243,6 +257,7 @@ class ScreensMatrixTests(ChannelsLiveServerTestCase):
                         page.set_viewport_size({"width": width, "height": height})
                         page.goto(self.live_server_url + path)
                         page.wait_for_selector('.connection[data-state="live"]')
+                        page.evaluate(NEXT_FRAME)  # the TV board refits after the live fragments
                         found = page.evaluate(MEASURE)
                         case = f"{state} {name} {language} {width}x{height}"
                         if found["width"] > width:
@@ -252,6 +267,20 @@ class ScreensMatrixTests(ChannelsLiveServerTestCase):
                         for key in ("charts", "overlaps", "cut"):
                             if found[key]:
                                 problems.append(f"{case}: {key}: {found[key]}")
+                        if found["smallest_label"] is not None and found["smallest_label"] < SMALLEST_LABEL:
+                            problems.append(f"{case}: a chart label of {found['smallest_label']:.1f} px")
+                        tv = found["tv"]
+                        if (
+                            name == "tv"
+                            and width >= 1280
+                            and not (
+                                tv["height"] * (1 - TV_FILLED) <= tv["bottom"] <= tv["height"] + 1
+                                and tv["page"] <= tv["height"]
+                            )
+                        ):
+                            problems.append(
+                                f"{case}: the table ends at {tv['bottom']:.0f} of {tv['height']} px"
+                            )
                         if name == "standings" and found["key"]:
                             problems.append(f"{case}: out of view: {found['key']}")
                         if shots:

@@ -4,8 +4,10 @@ Seed: World Sprint 2024 women. After three distances Takagi leads on 110.980 and
 111.315, 0.335 points = 0.67 s on the final 1000 m; Takagi skated the first 1000 m in 1:13.32.
 """
 
+import json
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -16,8 +18,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from championships.championship_file import load
 from championships.display import points_text, seconds_text, time_text
 from championships.live import changes as live
+from championships.models import Result, Start
+from championships.standings import Standings
+from championships.timing.models import TimingToken
 from tests.support.listener import Listener
 from tests.support.pages import classification_row, text
 from tests.support.seed import SEED_SLUG as SLUG
@@ -149,3 +155,81 @@ def test_a_push_reads_the_standings_once_whatever_the_languages_followed(
         assert both == english_only
     finally:
         async_to_sync(layer.flush)()
+
+
+# A number written the English way: a digit, a point, digits not followed by the decimal comma of
+# a Dutch time (1.13,32 has a point between minutes and seconds, and is Dutch).
+ENGLISH_NUMBER = re.compile(r"\d\.\d+(?![\d,])")
+
+
+def dutch_pages(championship):
+    """Every public page of `championship` a spectator, commentator or mixer can open."""
+    slug = championship.slug
+    skaters = [row.skater.pk for row in Standings(championship).rows]
+    a, b = skaters[0], skaters[1]
+    pages = [
+        "/",
+        f"/{slug}/",
+        f"/{slug}/tv/",
+        f"/{slug}/h2h/?a={a}&b={b}",
+        f"/{slug}/h2h/?a={b}&b={skaters[-1]}",
+        f"/{slug}/commentary/",
+        f"/{slug}/overlay/help/",
+        f"/{slug}/?skater={b}&distance=4&time=1:12.50",
+        *(f"/{slug}/overlay/?show={show}&lang=nl&a={a}&b={b}" for show in ("classification", "pair", "h2h")),
+        *(f"/{slug}/distances/{order}/" for order in (1, 2, 3, 4)),
+        *(f"/{slug}/skaters/{pk}/" for pk in skaters),
+    ]
+    return pages
+
+
+RECORDING = Path(settings.BASE_DIR) / "data" / "wk-sprint-2024-women-1000m-2.jsonl"
+
+
+def race_on_the_ice(client, championship):
+    """The final 1000 m's first pair finished and the second past 200 m, from the timing feed."""
+    secret = TimingToken.issue(championship, "Vantage main")[1]
+    events = [json.loads(line) for line in RECORDING.read_text().splitlines()]
+    sent = [
+        {k: v for k, v in e.items() if k != "at"}
+        for e in events
+        if e["id"].startswith("wk24-d4-p1-") or e["id"] in {"wk24-d4-p2-start", "wk24-d4-p2-inner-200"}
+    ]
+    answer = client.post(
+        f"/api/timing/{championship.slug}/events",
+        json.dumps({"events": sent}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert answer.status_code == 200, answer.content
+
+
+@pytest.mark.parametrize("state", ["before", "during", "after", "on the ice"])
+def test_dutch_pages_write_every_number_with_the_decimal_comma(client, seed_data, state):
+    championship = load(seed_data, results_until=3 if state in ("before", "on the ice") else None)
+    if state == "during":
+        later = Start.objects.filter(distance__championship=championship, distance__order=4, pair__gt=2)
+        Result.objects.filter(distance__order=4, skater__in=later.values("skater")).delete()
+    if state == "on the ice":
+        race_on_the_ice(client, championship)
+    found = {}
+    for url in dutch_pages(championship):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="nl")
+        assert response.status_code == 200, url
+        shown = text(re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S))
+        english = ENGLISH_NUMBER.findall(shown)
+        if english:
+            found[url] = english
+    assert found == {}
+
+
+def test_the_race_panel_in_dutch(wk_sprint_after_3, client):
+    race_on_the_ice(client, wk_sprint_after_3)
+    html = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    shown = text(re.search(r'<section id="race".*?</section>', html, re.S).group(0))
+    assert shown == (
+        "1000 m, rit 2 op het ijs Schaatser 200 m 1000 m Tian Ruining 18,59 (2) 18,59 +0,02 ≈1.15,39 (1) "
+        "37,695 · heeft 1.16,90 nodig voor de leiding Kim Min-sun tijd (positie) · rondetijd, achter de "
+        "snelste; ≈ verwachte eindtijd (positie in het klassement) · punten, tijd voor de leiding "
+        "Daarna: rit 3 Vanessa Herzog – Erin Jackson"
+    )

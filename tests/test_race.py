@@ -122,9 +122,17 @@ def secret(wk_sprint_after_3):
 PAGES = [f"/{SLUG}/", f"/{SLUG}/distances/4/", f"/{SLUG}/h2h/", f"/{SLUG}/tv/"]
 
 
-def test_without_the_feed_the_pages_show_no_race_panel(wk_sprint_after_3, client):
+def test_without_the_feed_the_panel_names_the_start_lists_pairs_for_the_tv_board(wk_sprint_after_3, client):
     html = client.get(f"/{SLUG}/").content.decode()
-    assert '<section id="race" class="race" hx-swap-oob="true" aria-live="polite" hidden></section>' in html
+    # data-source="start-list": shown by the TV board only (sprintboard.css).
+    assert (
+        '<section id="race" class="race" hx-swap-oob="true" aria-live="polite" data-state="next" data-source="start-list">'
+        in html
+    )
+    assert (
+        panel(html)
+        == "1000 m, pair 1 next Ellia Smeding – Isabel Grevelt Then: pair 2 Tian Ruining – Kim Min-sun"
+    )
 
 
 def test_the_pair_on_the_ice_on_every_live_page(secret, client):
@@ -167,9 +175,10 @@ def test_a_false_start_clears_the_pair_which_shows_as_next(secret, client):
     )
     assert answer.status_code == 200
     shown = panel(client.get(f"/{SLUG}/").content.decode())
-    assert shown == "1000 m, pair 1 next Skater 1000 m Ellia Smeding Isabel Grevelt " + LEGEND
+    assert shown == "1000 m, pair 1 next Skater 1000 m Ellia Smeding Isabel Grevelt " + LEGEND + THEN_PAIR_2
 
 
+THEN_PAIR_2 = " Then: pair 2 Tian Ruining – Kim Min-sun"
 LEGEND = "time (place) · lap, behind the fastest; ≈ projected finish (place in the classification) · points, time to lead"
 
 
@@ -194,7 +203,10 @@ async def test_a_passing_pushes_the_race_panel_alone_and_a_finish_the_classifica
         assert 'id="classification"' in connect_frame and 'id="race"' in connect_frame
         await database_sync_to_async(send)(client, secret, "wk24-d4-p1-start")
         frame = await communicator.receive_from(timeout=5)
-        assert text(frame) == "1000 m, pair 1 on the ice Skater 1000 m Ellia Smeding Isabel Grevelt " + LEGEND
+        assert (
+            text(frame)
+            == "1000 m, pair 1 on the ice Skater 1000 m Ellia Smeding Isabel Grevelt " + LEGEND + THEN_PAIR_2
+        )
         await database_sync_to_async(send)(client, secret, "wk24-d4-p1-outer-200")
         frame = await communicator.receive_from(timeout=5)
         assert len(frame.encode()) < 2048

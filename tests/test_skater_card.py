@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from championships.championship_file import load
 from championships.models import Skater
+from tests.support.browser import BrowserTestCase
 from tests.support.pages import text
 
 SLUG = "wk-sprint-2024-women"
@@ -82,21 +83,23 @@ def test_the_commentary_links_to_the_cards(client, wk_sprint_after_3):
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("device, viewport", [("laptop", (1366, 768)), ("phone", (390, 844))])
-def test_the_desk_s_pages_fit_laptops_and_phones(live_server, chromium, seed_data, device, viewport):
-    load(seed_data, results_until=3)
-    width, height = viewport
-    page = chromium.new_context(viewport={"width": width, "height": height}, locale="en-US").new_page()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for name, path, selector in [
-        ("skater-card", f"/{SLUG}/skaters/{pk('Femke Kok')}/", "#skater-card"),
-        ("commentary", f"/{SLUG}/commentary/", "#talking-points"),
-        ("overlay-help", f"/{SLUG}/overlay/help/", ".overlay-preview"),
-    ]:
-        page.goto(live_server.url + path)
-        page.wait_for_selector(selector)
-        if os.environ.get("SPRINTBOARD_SCREENSHOTS"):  # make screenshots
-            page.screenshot(path=SCREENSHOTS / f"desk-{name}-{device}.png", full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
-        assert overflow <= 0, (name, overflow)
+class DeskPagesInChromiumTests(BrowserTestCase):
+    """On daphne, so that the screenshots (`make screenshots`) show the live dot on."""
+
+    def test_the_desk_s_pages_fit_laptops_and_phones(self):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for device, (width, height) in [("laptop", (1366, 768)), ("phone", (390, 844))]:
+            context = self.browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+            page = context.new_page()
+            for name, path, selector in [
+                ("skater-card", f"/{SLUG}/skaters/{pk('Femke Kok')}/", '.connection[data-state="live"]'),
+                ("commentary", f"/{SLUG}/commentary/", '.connection[data-state="live"]'),
+                ("overlay-help", f"/{SLUG}/overlay/help/", ".overlay-preview"),
+            ]:
+                page.goto(self.live_server_url + path)
+                page.wait_for_selector(selector)
+                if os.environ.get("SPRINTBOARD_SCREENSHOTS"):  # make screenshots
+                    page.screenshot(path=SCREENSHOTS / f"desk-{name}-{device}.png", full_page=True)
+                overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+                assert overflow <= 0, (device, name, overflow)
+            context.close()

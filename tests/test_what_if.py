@@ -19,7 +19,7 @@ from django.urls import reverse
 from championships.championship_file import load
 from championships.models import Championship, Result, Skater, Start
 from championships.officials import ensure_official
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DaphneProcessWithFreshThreads
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, BrowserTestCase, DaphneProcessWithFreshThreads
 from tests.support.pages import text
 from tests.support.seed import seed_data
 
@@ -186,36 +186,39 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("name, viewport", [("laptop", (1366, 768)), ("phone", (390, 844))])
-def test_a_commentator_tries_a_time_without_leaving_the_page(
-    live_server, chromium, seed_data, name, viewport
-):
-    from playwright.sync_api import expect
+class CommentatorInChromiumTests(BrowserTestCase):
+    """On daphne, so that the screenshots (`make screenshots`) show the live dot on."""
 
-    load(seed_data, results_until=3)
-    call_command("enter_result", SLUG, distance=4, skater="Miho Takagi", time="1:13.13")
-    width, height = viewport
-    page = chromium.new_context(viewport={"width": width, "height": height}, locale="en-US").new_page()
-    page.goto(f"{live_server.url}/{SLUG}/")
-    page.evaluate("window.__notReloaded = true")
-    page.select_option("#what-if-skater", value=str(skater("Femke Kok")))
-    page.select_option("#what-if-distance", value="4")
-    page.fill("#what-if-time", "1:12.45")
-    page.click("#what-if button[type=submit]")
-    panel = page.locator("#what-if")
-    expect(panel.locator(".not-real")).to_contain_text("What if — not a real result")
-    expect(panel.locator("tbody tr").nth(0)).to_contain_text("Femke Kok")
-    expect(panel.locator("tbody tr").nth(0)).to_contain_text("147.540")
-    expect(panel.locator("tbody tr").nth(1)).to_contain_text("147.545")
-    assert page.evaluate("window.__notReloaded") is True
-    # The real classification is untouched: Takagi leads, Kok still to skate.
-    expect(page.locator("#classification tbody tr[data-skater]").nth(0)).to_contain_text("Miho Takagi")
-    if os.environ.get("SPRINTBOARD_SCREENSHOTS"):  # make screenshots
-        panel.scroll_into_view_if_needed()
-        page.screenshot(path=SCREENSHOTS / f"desk-what-if-{name}.png")
-    overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
-    assert overflow <= 0
+    def test_a_commentator_tries_a_time_without_leaving_the_page(self):
+        from playwright.sync_api import expect
+
+        call_command("enter_result", SLUG, distance=4, skater="Miho Takagi", time="1:13.13")
+        for name, (width, height) in [("laptop", (1366, 768)), ("phone", (390, 844))]:
+            context = self.browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+            page = context.new_page()
+            page.goto(f"{self.live_server_url}/{SLUG}/")
+            page.wait_for_selector('.connection[data-state="live"]')
+            page.evaluate("window.__notReloaded = true")
+            page.select_option("#what-if-skater", value=str(skater("Femke Kok")))
+            page.select_option("#what-if-distance", value="4")
+            page.fill("#what-if-time", "1:12.45")
+            page.click("#what-if button[type=submit]")
+            panel = page.locator("#what-if")
+            expect(panel.locator(".not-real")).to_contain_text("What if — not a real result")
+            expect(panel.locator("tbody tr").nth(0)).to_contain_text("Femke Kok")
+            expect(panel.locator("tbody tr").nth(0)).to_contain_text("147.540")
+            expect(panel.locator("tbody tr").nth(1)).to_contain_text("147.545")
+            assert page.evaluate("window.__notReloaded") is True
+            # The real classification is untouched: Takagi leads, Kok still to skate.
+            expect(page.locator("#classification tbody tr[data-skater]").nth(0)).to_contain_text(
+                "Miho Takagi"
+            )
+            if os.environ.get("SPRINTBOARD_SCREENSHOTS"):  # make screenshots
+                panel.scroll_into_view_if_needed()
+                page.screenshot(path=SCREENSHOTS / f"desk-what-if-{name}.png")
+            overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+            assert overflow <= 0, name
+            context.close()
 
 
 @pytest.mark.slow

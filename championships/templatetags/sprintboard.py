@@ -150,22 +150,3 @@ def is_complete(standings):
         and standings.after == len(standings.distances)
         and not standings.in_progress
     )
-
-
-@dataclass(frozen=True)
-class OnIce:
-    distance: object
-    pairs: tuple  # ("now", Pair), ("next", Pair or None)
-
-
-@register.simple_tag
-def on_ice(standings):
-    """The distance on the ice or next up, its first pair not yet skated and the one after it."""
-    distance = standings.current_distance
-    if distance is None:
-        return None
-    pairs = standings.sheet(distance.order).pairs
-    waiting = [pair for pair in pairs if not pair.complete]
-    if not waiting:
-        return None
-    return OnIce(distance, (("now", waiting[0]), ("next", waiting[1] if len(waiting) > 1 else None)))

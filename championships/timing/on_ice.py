@@ -3,8 +3,12 @@ timing feed reported last, each skater's passings with their place and gap among
 the distance so far, lap times, and until the finish the projection (championships/projection.py).
 
 A pair whose races the feed knows but that has not started (a false start cleared) is "next"; one
-whose skaters all have a finish or a status is "finished", with the start list's next pair named.
-Once a later distance has results the panel is empty.
+whose skaters all have a finish or a status is "finished". The start list's pair after it is named
+in every state (the TV board shows the pair on the ice and the next pair).
+
+Without the feed on the distance under way or next (none at all, or only on earlier distances) the
+pair is the start list's first without all its results, "next", from the start list
+(`from_start_list`): the TV board shows it, the other pages leave it to the classification.
 """
 
 import weakref
@@ -48,7 +52,8 @@ class PairOnIce:
     state: str  # "next", "skating" or "finished"
     lanes: list  # [Lane], inner first
     meters: tuple = ()  # the panel's columns: the latest passings' metres, then the finish
-    next_pair: object = None  # standings.Pair skated after a finished one, when there is one
+    next_pair: object = None  # the start list's standings.Pair after this one not yet complete
+    from_start_list: bool = False  # no feed for this distance: the start list's first pair to skate
 
 
 def pair_on_ice(standings):
@@ -70,7 +75,7 @@ def _pair_on_ice(standings):
         .first()
     )
     if latest is None or latest.distance.order < (standings.after or 0):
-        return None
+        return _from_start_list(standings)
     distance = standings.distance(latest.distance.order)
     sheet = standings.sheet(distance.order)
     pair = next((p for p in sheet.pairs if p.number == latest.pair), None)
@@ -96,15 +101,47 @@ def _pair_on_ice(standings):
         state = "skating"
     if state == "skating":
         lanes = _projected(standings, distance, lanes, passings)
-    following = None
-    if state == "finished":
-        following = next((p for p in sheet.pairs if p.number > pair.number and not p.complete), None)
     passed = sorted({p.meters for lane in lanes for p in lane.passings if p.meters < distance.meters})
     meters = (*passed[-PASSINGS_SHOWN:], distance.meters)
     lanes = [replace(lane, cells=tuple(_at(lane, m) for m in meters)) for lane in lanes]
     return PairOnIce(
-        distance=distance, number=pair.number, state=state, lanes=lanes, meters=meters, next_pair=following
+        distance=distance,
+        number=pair.number,
+        state=state,
+        lanes=lanes,
+        meters=meters,
+        next_pair=_following(sheet, pair),
     )
+
+
+def _from_start_list(standings):
+    """The distance under way or next: its first pair without all its results, as "next"."""
+    distance = standings.current_distance
+    if distance is None:
+        return None
+    sheet = standings.sheet(distance.order)
+    pair = next((p for p in sheet.pairs if not p.complete), None)
+    if pair is None:
+        return None
+    lanes = [
+        Lane(lane=lane, skater=skater, passings=[], finished=placing is not None, placing=placing)
+        for lane, (skater, placing) in zip(("inner", "outer"), pair.lanes)
+        if skater is not None
+    ]
+    return PairOnIce(
+        distance=distance,
+        number=pair.number,
+        state="next",
+        lanes=lanes,
+        meters=(distance.meters,),
+        next_pair=_following(sheet, pair),
+        from_start_list=True,
+    )
+
+
+def _following(sheet, pair):
+    """The start list's first pair after `pair` not yet complete."""
+    return next((p for p in sheet.pairs if p.number > pair.number and not p.complete), None)
 
 
 def _at(lane, meters):
