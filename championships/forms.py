@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import results, scoring
+from . import history, results, scoring
 from .display import result_text
 from .models import Result, Start
 from .times import TimeFormatError, format_time, parse_time
@@ -293,7 +293,7 @@ class PairEntryForm(forms.Form):
 
     def save(self, user=None):
         """Save both results or neither: [(result, changed)], or None with the refusals on the form."""
-        with transaction.atomic():
+        with transaction.atomic(), history.door("pair entry"):
             saved = []
             for start, entry in self.entries:
                 try:
