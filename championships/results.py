@@ -10,9 +10,8 @@ the other is told (`StaleResult`) or, where it changed nothing, lands quietly.
 then); `UNCHANGED_CHECK_OFF`, the default, saves over whatever is there. `version_of()` gives it.
 
 Every save and removal leaves a row in the result's history (history.py) with `user` and the
-door it came through (`history.door`). A change of a time or
-status already saved marks the result corrected (`corrected_at`, `corrected_from`) for the
-public pages.
+door it came through (`history.door`). A change of a time or status already saved marks the
+result corrected for the public pages (`Result.correct`).
 """
 
 import copy
