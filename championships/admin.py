@@ -37,6 +37,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     Read only: going back to an older version is a new change through the usual form (results.py's
     checks, the official lock), never a revert from the history (settings.SIMPLE_HISTORY_REVERT_DISABLED)."""
 
+    object_history_template = "admin/championships/object_history.html"  # readable on a phone
+
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryChanges(self.model, historical_record)
 
