@@ -3,6 +3,7 @@ import functools
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import actions, widgets
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -10,12 +11,56 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import entries, kinds, pair_entry, results, start_list_admin, withdrawal
 from .forms import RaceTimeField, ResultChangeForm, StartForm, StartFormSet
 from .models import Championship, Distance, PersonalBest, Record, Result, Skater, Start, Venue
 from .times import format_time
-from .validators import distance_order_problem
+from .validators import distance_order_problem, validate_race_time
+
+
+class HistoryChanges(HistoricalRecordContextHelper):
+    """A change's values as officials write them: race times as "1:13.57", nothing as "–"."""
+
+    def prepare_delta_change_value(self, change, value):
+        if value is None or value == "":
+            return "–"
+        if validate_race_time in self.model._meta.get_field(change.field).validators:
+            return format_time(value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The History button lists every change: who, when, through which door, from what to what.
+    Read only: going back to an older version is a new change through the usual form (results.py's
+    checks, the official lock), never a revert from the history (settings.SIMPLE_HISTORY_REVERT_DISABLED)."""
+
+    object_history_template = "admin/championships/object_history.html"  # readable on a phone
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryChanges(self.model, historical_record)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._is_id(object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        if not (self._is_id(object_id) and version_id.isdigit()):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _is_id(self, object_id):
+        """simple-history looks an id up as given: one that is none (a mistyped URL) is a 500 there."""
+        try:
+            self.opts.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return False
+        return True
 
 
 @admin.display(description="Times")
@@ -138,7 +183,7 @@ class EntriesForm(forms.Form):
 
 
 @admin.register(Championship)
-class ChampionshipAdmin(admin.ModelAdmin):
+class ChampionshipAdmin(HistoryAdmin):
     list_display = ["name", "kind", "venue", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DistanceInline, RecordInline]
@@ -233,7 +278,7 @@ class ChampionshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(HistoryAdmin):
     list_display = ["name", "city", "country"]
 
 
@@ -245,7 +290,7 @@ class StartInline(admin.TabularInline):
 
 
 @admin.register(Distance)
-class DistanceAdmin(admin.ModelAdmin):
+class DistanceAdmin(HistoryAdmin):
     form = DistanceForm
     list_display = ["__str__", "championship", "date", "official", enter_times]
     list_filter = ["championship", "official"]
@@ -361,7 +406,7 @@ class WithdrawalForm(forms.Form):
 
 
 @admin.register(Skater)
-class SkaterAdmin(admin.ModelAdmin):
+class SkaterAdmin(HistoryAdmin):
     list_display = ["name", "country", "championship"]
     list_filter = ["championship"]
     search_fields = ["name"]
@@ -424,7 +469,7 @@ class RefusedOnOfficialDistance:
 
 
 @admin.register(Start)
-class StartAdmin(RefusedOnOfficialDistance, admin.ModelAdmin):
+class StartAdmin(RefusedOnOfficialDistance, HistoryAdmin):
     form = StartForm
     list_display = ["distance", "pair", "lane", "skater"]
     list_filter = ["distance__championship", "distance"]
@@ -442,7 +487,7 @@ class StartAdmin(RefusedOnOfficialDistance, admin.ModelAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(RefusedOnOfficialDistance, admin.ModelAdmin):
+class ResultAdmin(RefusedOnOfficialDistance, HistoryAdmin):
     """Every save and delete goes through results.py, which also writes the history."""
 
     form = ResultChangeForm
@@ -487,7 +532,7 @@ class ResultAdmin(RefusedOnOfficialDistance, admin.ModelAdmin):
 
 
 @admin.register(Record)
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(HistoryAdmin):
     list_display = ["championship", "kind", "meters", "time", "holder", "country"]
 
 

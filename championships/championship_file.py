@@ -15,7 +15,7 @@ from django.core.validators import slug_re
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import scoring
+from . import history, scoring
 from .models import METERS, Championship, Distance, PersonalBest, Record, Result, Skater, Start, Venue
 from .scoring import official_time
 from .times import TimeFormatError, format_time, parse_time
@@ -503,7 +503,7 @@ def load(data, slug=None, replace=False, results_until=None):
     """
     checked = check(data, slug)
     slug = checked.slug
-    with transaction.atomic():
+    with transaction.atomic(), history.door("championship file"):
         existing = Championship.objects.filter(slug=slug)
         if existing.exists():
             if not replace:
@@ -524,8 +524,9 @@ def load(data, slug=None, replace=False, results_until=None):
             rank_by_thousandths=data.get("rank_by_thousandths", False),
             extra={k: v for k, v in data.items() if k not in TOP_FIELDS},
         )
+        # In bulk, with their history: the championship's own creation pushes it live (live/changes.py).
         distances = {
-            order: Distance.objects.create(
+            order: Distance(
                 championship=championship,
                 order=order,
                 meters=d["meters"],
@@ -535,46 +536,58 @@ def load(data, slug=None, replace=False, results_until=None):
             )
             for order, d in sorted(checked.distances.items())
         }
+        history.bulk_create(Distance, distances.values())
         skaters = {
-            name: Skater.objects.create(
-                championship=championship, name=name, country=s["country"], extra=s["extra"]
-            )
+            name: Skater(championship=championship, name=name, country=s["country"], extra=s["extra"])
             for name, s in checked.skaters.items()
         }
-        PersonalBest.objects.bulk_create(
-            PersonalBest(skater=skaters[name], meters=meters, time=time)
-            for name, s in checked.skaters.items()
-            for meters, time in s["pb"].items()
+        history.bulk_create(Skater, skaters.values())
+        history.bulk_create(
+            PersonalBest,
+            [
+                PersonalBest(skater=skaters[name], meters=meters, time=time)
+                for name, s in checked.skaters.items()
+                for meters, time in s["pb"].items()
+            ],
         )
-        Start.objects.bulk_create(
-            Start(distance=distances[order], pair=pair, lane=lane, skater=skaters[name])
-            for order, pair, lane, name in checked.starts
+        history.bulk_create(
+            Start,
+            [
+                Start(distance=distances[order], pair=pair, lane=lane, skater=skaters[name])
+                for order, pair, lane, name in checked.starts
+            ],
         )
-        Result.objects.bulk_create(
-            Result(
-                distance=distances[order],
-                skater=skaters[name],
-                time=time,
-                status=status or "",
-                splits=splits,
-                note=note,
-                extra=extra,
-                raw_time=raw_time,
-            )
-            for order, name, time, status, splits, note, extra, raw_time in checked.results
-            if results_until is None or order <= results_until
+        history.bulk_create(
+            Result,
+            [
+                Result(
+                    distance=distances[order],
+                    skater=skaters[name],
+                    time=time,
+                    status=status or "",
+                    splits=splits,
+                    note=note,
+                    extra=extra,
+                    raw_time=raw_time,
+                )
+                for order, name, time, status, splits, note, extra, raw_time in checked.results
+                if results_until is None or order <= results_until
+            ],
         )
-        Record.objects.bulk_create(
-            Record(
-                championship=championship,
-                kind=kind,
-                meters=meters,
-                time=time,
-                holder=holder,
-                country=country,
-                extra=extra,
-            )
-            for kind, meters, time, holder, country, extra in checked.records
+        history.bulk_create(
+            Record,
+            [
+                Record(
+                    championship=championship,
+                    kind=kind,
+                    meters=meters,
+                    time=time,
+                    holder=holder,
+                    country=country,
+                    extra=extra,
+                )
+                for kind, meters, time, holder, country, extra in checked.records
+            ],
         )
     return championship
 

@@ -9,7 +9,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import results, scoring
+from . import history, results, scoring
 from .display import result_text
 from .models import Result, Start
 from .plausibility import implausible
@@ -412,7 +412,7 @@ class PairEntryForm(forms.Form):
 
     def save(self, user=None):
         """Save the pair's entries or none: [Saved], or None with the refusals and questions on the form."""
-        with transaction.atomic():
+        with transaction.atomic(), history.door("pair entry"):
             saved = [lane for start, entry in self.entries if (lane := self._save_lane(start, entry, user))]
             self._ask_about_empty_lanes()
             if self.errors:

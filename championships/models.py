@@ -1,6 +1,8 @@
 """Championships and what is skated in them. The scoring rules are in `scoring.py`, not here."""
 
+import datetime
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -10,9 +12,11 @@ from django.db.models import F, Min, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from . import scoring
 from .display import result_text
+from .history import History
 from .scoring import official_time
 from .times import format_time, parse_time
 from .validators import (
@@ -95,6 +99,8 @@ class Championship(models.Model):
     extra = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ChampionshipQuerySet.as_manager()
+    # The revision is not a change anyone made: it follows from the others.
+    history = History(excluded_fields=["revision"])
 
     class Meta:
         ordering = ["-created"]
@@ -120,6 +126,7 @@ class Venue(models.Model):
     city = models.CharField(max_length=100, blank=True, validators=[validate_text])
     country = models.CharField(max_length=3, blank=True, validators=[validate_country])
     extra = models.JSONField(default=dict, blank=True, editable=False)
+    history = History()
 
     class Meta:
         constraints = [
@@ -152,6 +159,7 @@ class Record(models.Model):
         max_length=3, blank=True, help_text="The country of a national record (NR), such as NED."
     )
     extra = models.JSONField(default=dict, blank=True, editable=False)
+    history = History()
 
     class Meta:
         ordering = ["kind", "meters"]
@@ -190,6 +198,7 @@ class Distance(models.Model):
     # The seed of the random draw the start list came from, so that anyone can redo the draw and
     # check it (draw.random_draw); None when the start list was not drawn at random.
     draw_seed = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    history = History()
 
     class Meta:
         ordering = ["championship", "order"]
@@ -212,6 +221,7 @@ class Skater(models.Model):
     name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_name])
     country = models.CharField(max_length=3, validators=[validate_country])
     extra = models.JSONField(default=dict, blank=True, editable=False)
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -244,6 +254,7 @@ class PersonalBest(models.Model):
     time = models.DecimalField(max_digits=7, decimal_places=2, validators=RACE_TIME_VALIDATORS)
 
     objects = PersonalBestQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["skater", "meters"]
@@ -268,6 +279,7 @@ class Start(models.Model):
     pair = models.PositiveSmallIntegerField(validators=SMALL_NUMBER_VALIDATORS)
     lane = models.CharField(max_length=5, choices=Lane.choices)
     skater = models.ForeignKey(Skater, on_delete=models.CASCADE, related_name="starts")
+    history = History()
 
     class Meta:
         ordering = ["distance", "pair", "lane"]
@@ -288,6 +300,19 @@ class Start(models.Model):
             and self.skater.championship_id != self.distance.championship_id
         ):
             raise ValidationError({"skater": "This skater is not in this championship."})
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A result's time or status changed after it was shown: when, and what it was before."""
+
+    at: datetime.datetime
+    time: Decimal | None
+    status: str
+
+    def __str__(self):
+        """The earlier result as the page's language writes it ("1:13.75", "DQ")."""
+        return result_text(self.time, self.status, formats.get_format("DECIMAL_SEPARATOR"))
 
 
 class ResultQuerySet(models.QuerySet):
@@ -326,8 +351,19 @@ class Result(models.Model):
     # over a value someone changed meanwhile is caught (results.save_result).
     version = models.PositiveIntegerField(default=1, editable=False)
     extra = models.JSONField(default=dict, blank=True, editable=False)
+    # Set when a time or status already saved (and so shown) is changed: the public pages mark
+    # the result "corrected" with when and what it was, without reading the history per row.
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    corrected_from_time = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, editable=False
+    )
+    corrected_from_status = models.CharField(max_length=3, blank=True, default="", editable=False)
 
     objects = ResultQuerySet.as_manager()
+    # The version and the correction mark follow from the changes the history holds anyway.
+    history = History(
+        excluded_fields=["version", "corrected_at", "corrected_from_time", "corrected_from_status"]
+    )
 
     class Meta:
         ordering = ["distance", "time"]
@@ -351,6 +387,20 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.skater.name}, {self.distance}: {result_text(self.time, self.status)}"
+
+    @property
+    def correction(self):
+        """The Correction of this result, or None when it stands as first saved."""
+        if self.corrected_at is None:
+            return None
+        return Correction(self.corrected_at, self.corrected_from_time, self.corrected_from_status)
+
+    def correct(self, earlier):
+        """Mark this result, about to be saved, as corrected now from `earlier` (the stored one),
+        if its time or status changed: what was shown is no longer so."""
+        if (earlier.time, earlier.status) != (self.time, self.status):
+            self.corrected_at = timezone.now()
+            self.corrected_from_time, self.corrected_from_status = earlier.time, earlier.status
 
     def clean(self):
         # Data rule: the passing times come before the finish (validate_splits checks their order).

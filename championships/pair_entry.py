@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
-from . import results
+from . import history, results
 from .display import result_text
 from .forms import PairEntryForm, lane_name
 from .models import Distance, Result
@@ -147,7 +147,8 @@ def clear(request, distance, starts):
     except ValueError:
         version = results.UNCHANGED_CHECK_OFF
     try:
-        removed = results.clear_result(distance, start.skater, expected=version, user=request.user)
+        with history.door("pair entry"):
+            removed = results.clear_result(distance, start.skater, expected=version, user=request.user)
     except results.StaleResult as stale:
         messages.error(request, f"{stale} Look at it, then clear it again if it must go.")
     except ValidationError as error:

@@ -8,6 +8,10 @@ the other is told (`StaleResult`) or, where it changed nothing, lands quietly.
 
 `expected` is the `Result.version` the caller's form was opened with (0: the skater had no result
 then); `UNCHANGED_CHECK_OFF`, the default, saves over whatever is there. `version_of()` gives it.
+
+Every save and removal leaves a row in the result's history (history.py) with `user` and the
+door it came through (`history.door`). A change of a time or status already saved marks the
+result corrected for the public pages (`Result.correct`).
 """
 
 import copy
@@ -51,7 +55,7 @@ def save_result(distance, skater, *, user=None, **entry):
     `raw_time` is the time as measured (the timing feed's thousandths), kept while `time` is its truncation.
     A time outside what is plausible (plausibility.py) needs `confirmed`. Raises ValidationError
     (code "official" for a distance marked official, "implausible" for a time to confirm) or
-    StaleResult; `user` gets the change in the admin history.
+    StaleResult; `user` goes with the change into the history (history.py).
     """
     with transaction.atomic():
         form, current, changed = _checked(distance, skater, **entry)
@@ -59,6 +63,9 @@ def save_result(distance, skater, *, user=None, **entry):
             return current, False
         result = form.save(commit=False)
         result.version = version_of(current) + 1
+        if current:
+            result.correct(current)
+        _for_history(result, user)
         result.save()
         if user is not None:
             message = [{"changed": {"fields": form.changed_data}}] if current else [{"added": {}}]
@@ -86,8 +93,15 @@ def clear_result(distance, skater, *, expected=UNCHANGED_CHECK_OFF, user=None):
             raise StaleResult(skater, current, "no result")
         if user is not None:
             LogEntry.objects.log_actions(user.pk, [current], DELETION)
+        _for_history(current, user)
         current.delete()
         return True
+
+
+def _for_history(result, user):
+    """The user simple-history writes into the row of this save or delete (else the request's)."""
+    if user is not None:
+        result._history_user = user
 
 
 def lock_distance(distance):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from . import scoring
-from .models import Distance, PersonalBest, Record, Result, Skater, Start
+from .models import Correction, Distance, PersonalBest, Record, Result, Skater, Start
 from .times import TimeFormatError, format_time, parse_time
 
 
@@ -62,6 +62,13 @@ def _page_view(cls, scored, **changes):
     return cls(**{**vars(scored), **changes})
 
 
+def _as_saved(result):
+    """What a placing shows of its saved result (none for a what-if): passing times, correction."""
+    if result is None:
+        return {}
+    return {"splits": result.splits, "correction": result.correction}
+
+
 @dataclass(frozen=True)
 class Cell(scoring.Cell):
     """scoring's cell with its `Distance` (not its order) and its record badges."""
@@ -91,6 +98,7 @@ class Placing(scoring.Placing):
 
     badges: tuple[str, ...] = ()
     splits: Sequence[str] = ()  # as stored: "17.85", in order
+    correction: Correction | None = None  # the time or status shown before was changed
 
 
 @dataclass(frozen=True)
@@ -357,7 +365,7 @@ class Standings:
                 p,
                 skater=self.skaters[p.skater],
                 badges=self.records.badges.get((p.skater, order), ()),
-                splits=by_skater[p.skater].splits if p.skater in by_skater else (),
+                **_as_saved(by_skater.get(p.skater)),
             )
             for p in scoring.rank_distance(
                 [r for r in self.scoring_results if r.distance == order],

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from .. import results
+from .. import history, results
 from ..models import Championship, Result, Start
 from ..times import SLOWEST
 from .models import Race, TimingEvent, hundredths
@@ -131,7 +131,10 @@ def _apply(token, raw_events):
         raise BatchRefused(errors)
     races = Races()
     for event_id, event in events:
-        race, done = _APPLY[event.type](event, races)
+        # The history names the device and, for a time, the system that measured it.
+        how = event.source if event.type in ("passing", "finish") else event.type
+        with history.door(f"timing feed: {token.name}, {how}"):
+            race, done = _APPLY[event.type](event, races)
         if done == TimingEvent.Outcome.KEPT:
             outcome.kept.append(event.id)
         TimingEvent.objects.create(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from championships.championship_file import load
+from championships.history import door
 from championships.officials import ensure_official
 
 DEMO_FILE = Path(settings.BASE_DIR) / "data" / "wk-sprint-2024-women.json"
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             help="load results up to this distance; later ones are left to enter or replay",
         )
 
+    @door("command demo")
     def handle(self, file, results_until, **options):
         with open(file, encoding="utf-8") as f:
             championship = load(json.load(f), replace=True, results_until=results_until)

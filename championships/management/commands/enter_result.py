@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from championships.display import result_text
 from championships.forms import how_to_confirm
+from championships.history import door
 from championships.models import Championship, Distance, Skater
 from championships.results import StaleResult, clear_result, save_result
 from championships.validators import validate_text
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             "--confirm", action="store_true", help="save a time outside what is plausible for the distance"
         )
 
+    @door("command enter_result")
     def handle(self, slug, distance, skater, time=None, status=None, clear=False, confirm=False, **options):
         if clear and (time is not None or status is not None):
             raise CommandError("give --clear alone, without --time or --status")

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from championships.championship_file import ChampionshipFileError, load, parse
+from championships.history import door
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
             "--replace", action="store_true", help="replace a championship with the same slug"
         )
 
+    @door("command load_championship")
     def handle(self, file, slug=None, replace=False, **options):
         try:
             with open(file, encoding="utf-8") as f:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from championships.championship_file import check
 from championships.display import result_text
 from championships.forms import PairEntryForm
+from championships.history import door
 from championships.models import Championship
 from championships.officials import OFFICIALS_GROUP, session_cookies, session_key_for
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--pace", type=float, default=5.0, help="seconds between pairs")
         parser.add_argument("--server", help="base URL of the running site, e.g. http://127.0.0.1:8000")
 
+    @door("command replay")
     def handle(self, slug, distance, source, pace, server=None, **options):
         try:
             championship = Championship.objects.get(slug=slug)
