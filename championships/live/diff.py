@@ -26,7 +26,7 @@ VOID = frozenset(
     ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
 )
 TABLE_PARTS = frozenset(("tr", "td", "th", "thead", "tbody", "tfoot"))
-SPACE = re.compile(r"\s*\n\s*")
+SPACE = re.compile(r"[ \t\r]*\n\s*")
 ROWS_WRAPPER = '<table id="live-rows" hx-swap-oob="none">'
 
 
