@@ -109,6 +109,11 @@ CHANGES = [
 ]
 
 
+# Changes that leave the pages' structure, the pair on the ice and the charts (they carry the
+# names) as they are.
+SMALL = {"a passing", "two passings", "a correction", "a record added"}
+
+
 def render():
     from championships.models import Championship
 
@@ -230,8 +235,13 @@ class PagesAfterSmallFramesTests(BrowserTestCase):
 
     def open(self, context, path):
         page = context.new_page()
-        page.connections = []
-        page.on("websocket", lambda socket: page.connections.append(socket))
+        page.connections, page.received = [], []
+
+        def follow(socket):
+            page.connections.append(socket)
+            socket.on("framereceived", lambda payload: page.received.append(len(payload.encode())))
+
+        page.on("websocket", follow)
         page.goto(self.live_server_url + path)
         page.wait_for_function("() => document.getElementById('updated')?.dataset.state")
         return page
@@ -240,6 +250,7 @@ class PagesAfterSmallFramesTests(BrowserTestCase):
         context = self.browser.new_context(viewport={"width": 1366, "height": 768})
         pages = {name: self.open(context, path) for name, path in PAGES.items()}
         for what, change in CHANGES:
+            received = len(pages["standings"].received)
             # In a thread of its own, as a request would be (Playwright's loop runs in this one).
             with ThreadPoolExecutor(max_workers=1) as thread:
                 thread.submit(_closing(change)).result()
@@ -261,4 +272,6 @@ class PagesAfterSmallFramesTests(BrowserTestCase):
                     )
                     self.fail(f"{what}: the {name} page differs from a fresh one:\n{differences[:4000]}")
                 self.assertEqual(len(page.connections), 1, f"{what}: the {name} page reconnected")
+            if what in SMALL:  # what changed, not the state (29 KB): a few cells and lines
+                self.assertLess(max(pages["standings"].received[received:]), 8192, what)
         context.close()
