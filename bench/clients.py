@@ -259,7 +259,8 @@ class Pool:
                     failures.append("timeout")
                     return
                 try:
-                    await self.open(group, url.hostname, url.port, url.path, origin, deadline)
+                    path = f"{url.path}?{url.query}" if url.query else url.path
+                    await self.open(group, url.hostname, url.port, path, origin, deadline)
                 except Exception as error:
                     failures.append(repr(error)[:200])
 

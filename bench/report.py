@@ -7,7 +7,15 @@ def fmt(value, digits=1):
     return f"{value:.{digits}f}" if value < 100 else f"{value:.0f}"
 
 
-def report(fan_rows, render_rows, args):
+def on_the_wire(row, bits_per_second):
+    """ms for one save's frames to every spectator of the row on an uplink of that speed: the
+    payload plus its WebSocket header (4 bytes) and TCP/IP headers (52 bytes per 1448-byte segment)."""
+    payload = row["frame_bytes"] + 4
+    wire = payload + 52 * -(-payload // 1448)
+    return 1000 * row["clients"] * wire * 8 / bits_per_second
+
+
+def report(fan_rows, render_rows, args, frame_rows=()):
     out = []
     if fan_rows:
         out.append("")
@@ -20,7 +28,8 @@ def report(fan_rows, render_rows, args):
         )
         head = (
             f"{'setup':<30}{'clients':>8}{'render':>8}{'first ms':>10}{'last ms':>10}{'bare ms':>9}{'x bare':>8}"
-            f"{'answered':>10}{'KB/client':>11}{'bare KB':>9}"
+            f"{'answered':>10}{'KB/client':>11}{'bare KB':>9}{'push B':>8}{'connect B':>10}"
+            f"{'100M ms':>9}{'1G ms':>7}"
         )
         out.append(head)
         out.append("-" * len(head))
@@ -42,7 +51,8 @@ def report(fan_rows, render_rows, args):
                 out.append(
                     f"{r['setup']:<30}{r['clients']:>8}{fmt(r.get('render_ms')):>8}{fmt(r['first_ms']):>10}"
                     f"{fmt(r['last_ms']):>10}{fmt(b.get('last_ms')):>9}{fmt(r['x_bare']):>8}{answered:>10}"
-                    f"{r['kb_per_client']:>11.1f}{b.get('kb_per_client', 0):>9.1f}{miss}"
+                    f"{r['kb_per_client']:>11.1f}{b.get('kb_per_client', 0):>9.1f}{r['frame_bytes']:>8}"
+                    f"{r.get('connect_bytes', 0):>10}{fmt(on_the_wire(r, 100e6)):>9}{fmt(on_the_wire(r, 1e9)):>7}{miss}"
                 )
             foreign = rows[0].get("foreign_cpu", 0)
             if foreign > 0.05:
@@ -58,9 +68,24 @@ def report(fan_rows, render_rows, args):
             "answered: the save's HTTP answer, ms after its commit; '<' before the last spectator had the frame."
         )
         out.append(
-            "Goals: x bare <= 3 at 1000 and 3000 (one process, in-process layer and Redis); 5000 over two"
-            " processes: last < 1000 ms; 25 KB/client or less."
+            "push B / connect B: a save's frame and a connecting standings page's (no state held), bytes per"
+            " spectator; 100M / 1G ms: the time the frames of one save take on a 100 Mbit/s or 1 Gbit/s"
+            " uplink for these spectators (payload, WebSocket and TCP/IP framing)."
         )
+        out.append(
+            "Goals: x bare <= 1.5 at 1000 and 3000 (one process, in-process layer and Redis); 5000 over two"
+            " processes: last < 200 ms; 16 KB/client or less; a save <= 4 KB, a passing <= 2 KB and a"
+            " connect <= 20 KB per spectator."
+        )
+    if frame_rows:
+        out.append("")
+        out.append("The seed's frames per spectator (bench/frames.py), raw and deflated (permessage-deflate")
+        out.append("without context takeover; not negotiated: bench/README.md)")
+        head = f"{'frame':<48}{'bytes':>8}{'deflated':>10}"
+        out.append(head)
+        out.append("-" * len(head))
+        for r in frame_rows:
+            out.append(f"{r['frame']:<48}{r['bytes']:>8}{r['deflated']:>10}")
     if render_rows:
         out.append("")
         out.append("Save-to-render: live.render_fragments (recompute + every fragment), 4 distances, median")

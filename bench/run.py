@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.fanout import run_phase
+from bench.frames import run_frames
 from bench.official import Official, seed_demo, setup_django
 from bench.render import current_frame, run_render
 from bench.report import report
@@ -48,7 +49,9 @@ def main():
     parser.add_argument(
         "--smoke", action="store_true", help="10 spectators, 2 saves, one small field: does every part run"
     )
-    parser.add_argument("--parts", default="fanout,redis,render", help="any of fanout,redis,render")
+    parser.add_argument(
+        "--parts", default="fanout,redis,frames,render", help="any of fanout,redis,frames,render"
+    )
     parser.add_argument(
         "--stock",
         action="store_true",
@@ -69,7 +72,7 @@ def main():
     fields = FIELDS[size]
     parts = set(args.parts.split(","))
 
-    fan_rows, render_rows = [], []
+    fan_rows, render_rows, frame_rows = [], [], []
     with bounded_run("benchmark", args.budget) as (workdir, children, log):
         try:
             setup_django(workdir)
@@ -143,11 +146,14 @@ def main():
                     finally:
                         for proc in procs:
                             children.stop(proc)
+            if "frames" in parts:
+                log("the seed's frames, bytes per spectator")
+                frame_rows = run_frames(log)
             if "render" in parts:
                 log(f"save-to-render, fields of {fields}")
                 render_rows = run_render(fields, 3, log)
         finally:
-            print(report(fan_rows, render_rows, args))
+            print(report(fan_rows, render_rows, args, frame_rows))
             if args.json:
                 Path(args.json).write_text(json.dumps({"fanout": fan_rows, "render": render_rows}, indent=1))
         log("done")

@@ -134,7 +134,9 @@ def start_channels(children, workdir, official, name, processes=1, redis=False, 
     target = Target(
         name,
         name,
-        [f"ws://127.0.0.1:{port}/ws/{SLUG}/" for port in ports],
+        # A standings page that holds no state yet (a reconnect after a lost connection): it gets
+        # its own regions whole on connect, then what each save changes.
+        [f"ws://127.0.0.1:{port}/ws/{SLUG}/?lang=en&show=race,classification" for port in ports],
         [p.pid for p in servers],
         trigger,
         redis=redis_client,

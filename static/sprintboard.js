@@ -1,3 +1,53 @@
+// Live frames (championships/live/shown.py). On connecting, the page says which live regions it
+// shows and which state it holds: the state of its last frame (#updated's data-state), or of the
+// revision it was rendered at. A frame that applies to another state than the page holds (a
+// frame was missed) is not applied: the page reconnects and is sent what it lacks.
+(function () {
+  var GAP = 4000; // the close code of a page that missed a frame (hx-ws then reconnects)
+  htmx.config.ws = Object.assign({ reconnectCodes: [1001, 1005, 1006, 1011, 1012, 1013, 1014, GAP] }, htmx.config.ws);
+
+  function held() {
+    var updated = document.getElementById("updated");
+    if (!updated) return "";
+    return updated.dataset.state || (updated.dataset.revision ? "r" + updated.dataset.revision : "");
+  }
+
+  var shown = null; // the live regions, read before the first frame (htmx drops hx-swap-oob)
+
+  document.addEventListener("htmx:ws:before:connection", function (event) {
+    var connection = event.detail.connection;
+    var url = new URL(connection.url, location.href);
+    if (shown === null) {
+      shown = [];
+      document.querySelectorAll("[hx-swap-oob][id]").forEach(function (el) {
+        if (el.id !== "updated") shown.push(el.id);
+      });
+    }
+    url.searchParams.set("show", shown.join(","));
+    url.searchParams.set("have", held());
+    connection.url = url.href;
+  });
+
+  document.addEventListener("htmx:ws:before:message:incoming", function (event) {
+    var detail = event.detail;
+    var socket = detail.connection.socket;
+    if (socket && socket.sprintboardGap) { detail.cancelled = true; return; }
+    var text = typeof detail.message.data === "string" ? detail.message.data : "";
+    var marker = /<span id="updated"[^>]*>/.exec(text);
+    if (!marker || !document.getElementById("updated")) return; // the race panel, sent whole
+    var base = /data-base="([^"]*)"/.exec(marker[0]);
+    var state = /data-state="([^"]*)"/.exec(marker[0]);
+    var mine = held();
+    if (!base || base[1] === mine) return;
+    detail.cancelled = true;
+    if (state && state[1] === mine) return; // the page connected with this state already
+    if (socket) {
+      socket.sprintboardGap = true;
+      socket.close(GAP);
+    }
+  });
+})();
+
 // Connection indicator for pages that follow a championship live (htmx 4 hx-ws events). The
 // words come from the page (data-text-*), in its language.
 (function () {

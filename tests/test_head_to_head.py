@@ -103,7 +103,10 @@ def test_distance_page_start_list_current_pair_and_direct_races(client, wk_sprin
         time="1:15.28",
     )
     page = client.get(f"/{wk_sprint_after_3.slug}/distances/4/").content.decode()
-    assert '<tr class="current">\n        <td class="num">2 <span class="badge badge-now">next</span>' in page
+    assert (
+        '<tr id="distance-4-pair-2" class="current">\n        <td class="num">2 <span class="badge badge-now">next</span>'
+        in page
+    )
     second_500 = client.get(f"/{wk_sprint_after_3.slug}/distances/3/").content.decode()
     assert "Femke Kok by 0.12" in text(second_500)
     assert "+0.04" in second_500  # Kim second, 0.04 behind Kok

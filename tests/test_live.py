@@ -28,6 +28,7 @@ from championships.championship_file import load
 from championships.forms import result_form
 from championships.models import Championship, Result
 from sprintboard.asgi import application
+from tests.support.live_page import applied
 from tests.support.pages import classification, classification_row, section, total
 from tests.support.seed import seed_data
 
@@ -129,8 +130,9 @@ async def test_a_saved_result_is_pushed(final_1000, kok):
     try:
         assert total(state, kok) == "111.315"
         await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.57"))
-        html = await communicator.receive_from(timeout=TIMEOUT)
-        assert "148.100" in html
+        frame = await communicator.receive_from(timeout=TIMEOUT)
+        assert "148.100" in frame
+        html = applied(state, frame)
         # Alone on distance 4, Kok is classified on her four-distance total.
         assert total(html, kok) == "148.100"
         assert "1:13.57" in classification_row(html, kok)
@@ -139,13 +141,14 @@ async def test_a_saved_result_is_pushed(final_1000, kok):
 
 
 async def test_a_correction_is_pushed(final_1000, kok):
-    communicator, _ = await connected()
+    communicator, html = await connected()
     try:
         await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.57"))
-        assert total(await communicator.receive_from(timeout=TIMEOUT), kok) == "148.100"
+        html = applied(html, await communicator.receive_from(timeout=TIMEOUT))
+        assert total(html, kok) == "148.100"
 
         await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.67"))
-        html = await communicator.receive_from(timeout=TIMEOUT)
+        html = applied(html, await communicator.receive_from(timeout=TIMEOUT))
         # 111.315 + 73.67 / 2 = 111.315 + 36.835
         assert total(html, kok) == "148.150"
         assert "148.100" not in classification(html)
@@ -204,7 +207,7 @@ async def test_an_unknown_championship_is_closed(championship):
 
 
 async def test_one_transaction_gives_one_frame(final_1000, kok, takagi):
-    communicator, _ = await connected()
+    communicator, state = await connected()
 
     def save_pair():
         with transaction.atomic():
@@ -213,7 +216,7 @@ async def test_one_transaction_gives_one_frame(final_1000, kok, takagi):
 
     try:
         await database_sync_to_async(save_pair)()
-        html = await communicator.receive_from(timeout=TIMEOUT)
+        html = applied(state, await communicator.receive_from(timeout=TIMEOUT))
         # The one frame holds the committed state of both results ...
         assert total(html, kok) == "148.100"
         assert total(html, takagi) == "147.545"  # 110.980 + 36.565
@@ -311,15 +314,21 @@ async def test_an_unknown_language_gets_the_sites_language(championship, kok):
     assert total(state, kok) == "111.315"
 
 
-async def test_a_save_pushes_the_classification_and_only_its_own_distance(final_1000, kok):
+async def test_a_save_pushes_the_classification_and_only_its_own_distance(final_1000, kok, takagi):
     communicator, state = await connected()
     try:
         assert all(f'id="distance-{order}"' in state for order in (1, 2, 3, 4))  # the whole state
         await database_sync_to_async(save_result)(final_1000, kok, Decimal("73.57"))
+        frame = first = await communicator.receive_from(timeout=TIMEOUT)
+        assert total(applied(state, frame), kok) == "148.100"
+        # What changed, not the whole state: the classification's changed rows, distance 4's lines.
+        assert 'id="distance-4-' in frame and "1:13.57" in section(applied(state, frame), "distance-4")
+        assert not any(f'id="distance-{order}' in frame for order in (1, 2, 3))
+        # The next result changes a few rows and lines: a fraction of the state.
+        await database_sync_to_async(save_result)(final_1000, takagi, Decimal("73.13"))
         frame = await communicator.receive_from(timeout=TIMEOUT)
-        assert total(frame, kok) == "148.100"
-        assert 'id="distance-4"' in frame and "1:13.57" in frame
-        assert not any(f'id="distance-{order}"' in frame for order in (1, 2, 3))
+        assert total(applied(applied(state, first), frame), takagi) == "147.545"
+        assert len(frame.encode()) < len(state.encode()) / 5
     finally:
         await communicator.disconnect()
 
@@ -337,10 +346,10 @@ async def test_a_storm_of_connects_all_end_on_the_latest_state(final_1000, kok):
     assert all(ok for ok, _ in await connects)
     try:
         for communicator in communicators:
-            frame = await communicator.receive_from(timeout=TIMEOUT)
-            if total(frame, kok) != "148.100":  # connected before the save: the push follows
-                frame = await communicator.receive_from(timeout=TIMEOUT)
-            assert total(frame, kok) == "148.100"
+            html = await communicator.receive_from(timeout=TIMEOUT)
+            if total(html, kok) != "148.100":  # connected before the save: the push follows
+                html = applied(html, await communicator.receive_from(timeout=TIMEOUT))
+            assert total(html, kok) == "148.100"
     finally:
         for communicator in communicators:
             await communicator.disconnect()
@@ -367,8 +376,9 @@ def saving(instance, **fields):
 async def goes_live(change, *args, **kwargs):
     """Make a change (in a thread, as a request or command would) while a page is open: the
     revision rises, the open page gets exactly one frame, and a page connecting afterwards gets
-    what that frame shows. Returns the frame and the state of the later connection."""
-    communicator, _ = await connected()
+    what that frame shows. Returns the page with the frame applied and the state of the later
+    connection."""
+    communicator, state = await connected()
     try:
         before = await database_sync_to_async(revision)()
         await database_sync_to_async(change)(*args, **kwargs)
@@ -377,7 +387,7 @@ async def goes_live(change, *args, **kwargs):
         assert await communicator.receive_nothing(timeout=QUIET), "more than one frame for one commit"
     finally:
         await communicator.disconnect()
-    return frame, await state_on_connect()
+    return applied(state, frame), await state_on_connect()
 
 
 @pytest.fixture
@@ -418,7 +428,7 @@ async def test_final_places_go_live(championship):
 async def test_a_distances_metres_go_live(final_1000):
     frame, later = await goes_live(saving(final_1000, meters=500))
     for html in (frame, later):
-        assert re.search(r"<h2>500 m\s*<small>distance 4", section(html, "distance-4"))
+        assert re.search(r"<h2[^>]*>500 m\s*<small>distance 4", section(html, "distance-4"))
 
 
 async def test_an_added_record_goes_live(championship):

@@ -461,9 +461,9 @@ def test_a_deficit_in_seconds_is_rounded_up_everywhere_and_names_its_distance(cl
     assert rows[1]["behind leader s on 1500 m"] == "0.67"
     page = client.get(f"/{championship.slug}/").content.decode()
     assert "Next: 1500 m. Seconds behind are on that distance." in page
-    assert '<td class="num seconds">0.67</td>' in page
+    assert f'<td class="num seconds" id="c{b["skater"]["id"]}-seconds">0.67</td>' in page
     assert (
-        '<td class="num seconds">0,67</td>'
+        f'<td class="num seconds" id="c{b["skater"]["id"]}-seconds">0,67</td>'
         in client.get(f"/{championship.slug}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     )
     a, b = (championship.skaters.get(name=n).pk for n in "AB")

@@ -72,8 +72,11 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         slug = self.scope["url_route"]["kwargs"]["slug"]
-        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         language = page_language(query.get("lang", [""])[0])
+        # What the page shows and holds (static/sprintboard.js): its frame on connect.
+        show = frozenset(query["show"][0].split(",")) - {""} if "show" in query else None
+        have = query.get("have", [""])[0][:40]
         # Join before reading the state: an update racing the connect is then sent after it.
         self.pending = []
         try:
@@ -87,14 +90,16 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
         if self.feed.state is None:
             read = database_sync_to_async(functools.partial(current_fragments, slug, language))
             self.feed.state = SharedRead(read)
-        html = await self.feed.state()
-        if html is None:
+        shown = await self.feed.showing()
+        if shown is None:
             feed, self.feed = self.feed, None
             await feed.leave(self)
             await self.close(code=4404)
             return
         await self.accept()
-        await self.send_frame(html)
+        # The frames that came meanwhile are in the state sent now; those from here on follow it.
+        self.pending = []
+        await self.send_frame(self.feed.shown.connect_frame(show, have))
         while self.pending:
             message, handler_name = self.pending.pop(0)
             await self.group_message(message, handler_name, connecting=True)

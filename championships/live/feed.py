@@ -1,9 +1,11 @@
 """The browsers of a process that follow one group share a `Feed`: one channel-layer member per
 (championship, language) and process, handing each frame to the consumers' handlers (no thread
-hop, no task per browser), and a `SharedRead` of the current state for those connecting.
+hop, no task per browser). It holds what its pages are shown (`Shown`): each push (the regions a
+change re-rendered) becomes one diff frame for all of them, and a page connecting gets its frame
+from there; the first read of the state is a `SharedRead`.
 
 After an outage of the channel layer (Redis: layers.py), frames published meanwhile are lost:
-the feed then sends every consumer the current state.
+the feed then reads the current state and sends what changed.
 """
 
 import asyncio
@@ -17,6 +19,7 @@ from channels.consumer import get_handler_name
 from channels.layers import get_channel_layer
 
 from .layers import RECONNECTED
+from .shown import Shown, revision_of
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,8 @@ class Feed:
         self.layer = get_channel_layer(alias)
         self.consumers = {}  # an insertion-ordered set
         self.state = None  # the consumers' `SharedRead` of the current state (HTML)
+        self.shown = None  # what the pages are shown (`Shown`), once the state is read
+        self.early = []  # pushes received before that (the HTML), applied on top of the read
         self.channel = None
         self.tasks = []
         self.started = asyncio.ensure_future(self._start())
@@ -110,6 +115,10 @@ class Feed:
                 message = await self._current_state()
                 if message is None:
                     continue
+            if message.get("type") == "championship.update" and "html" in message:
+                message = self._diffed(message)
+                if message is None:
+                    continue
             try:
                 handler_name = get_handler_name(message)
             except (KeyError, TypeError, ValueError):
@@ -126,13 +135,38 @@ class Feed:
                     await asyncio.sleep(0)
 
     async def _current_state(self):
-        """The current state as a frame for every consumer (None: nothing to send)."""
+        """The current state as a push (None: nothing to send)."""
         try:
             html = await self.state() if self.state is not None else None
         except Exception:
             logger.exception("reading the state of %s after an outage failed", self.group)
             return None
         return None if html is None else {"type": "championship.update", "html": html}
+
+    def _diffed(self, message):
+        """A push as the frame pages get (what changed), or None (nothing to send)."""
+        if self.shown is None:
+            # No page has its state yet (they connect once it is read): kept for the read.
+            self.early.append(message["html"])
+            return None
+        frame = self.shown.update(message["html"])
+        return None if frame is None else {**message, "html": frame}
+
+    async def showing(self):
+        """What the pages are shown, read first if need be; None for an unknown championship."""
+        if self.shown is None:
+            html = await self.state()
+            if html is None:
+                return None
+            if self.shown is None:
+                shown = Shown(html)
+                for pushed in self.early:
+                    # Pushed while the state was read: newer, unless of an earlier revision.
+                    revision = revision_of({"updated": pushed})
+                    if revision is None or shown.revision is None or revision >= shown.revision:
+                        shown.update(pushed)
+                self.shown, self.early = shown, []
+        return self.shown
 
     async def _refresh(self):
         while True:

@@ -13,6 +13,7 @@ from django.utils import translation
 from ..models import Championship
 from ..standings import Standings
 from ..timing.models import Race
+from .diff import collapse
 
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 GROUP_NAME_LIMIT = 100  # channels' limit on group names (any layer may check it)
@@ -37,7 +38,7 @@ def page_language(code):
 def render_race(standings, language=settings.LANGUAGE_CODE):
     """The race panel alone (the pair on the ice): what a passing pushes."""
     with translation.override(language):
-        return render_to_string("championships/_race.html#race", {"standings": standings}).strip()
+        return collapse(render_to_string("championships/_race.html#race", {"standings": standings}))
 
 
 def render_fragments(standings, language=settings.LANGUAGE_CODE, distances=None):
@@ -60,7 +61,7 @@ def render_fragments(standings, language=settings.LANGUAGE_CODE, distances=None)
             if distances is None or distance.order in distances
         ]
         parts.append(render_to_string("championships/_updated.html", {"standings": standings}))
-        return "\n".join(parts)
+        return collapse("\n".join(parts))
 
 
 def current_fragments(slug, language=settings.LANGUAGE_CODE):

@@ -35,7 +35,7 @@ def classification_row(html, skater):
 
 def total(html, skater):
     """The points total shown in the skater's classification row."""
-    match = re.search(r'<td class="num total">\s*([^<]*?)\s*</td>', classification_row(html, skater))
+    match = re.search(r'<td class="num total"[^>]*>\s*([^<]*?)\s*</td>', classification_row(html, skater))
     assert match, f"no total in the row of {skater}"
     return match.group(1)
 
