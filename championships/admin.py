@@ -29,6 +29,17 @@ def enter_times(distance):
     )
 
 
+@admin.display(description="Start list")
+def start_list(distance):
+    """The way in to the start list (paste, propose or draw), beside the way in to the times."""
+    if not distance.pk:
+        return ""
+    return format_html(
+        '<a href="{}">start list</a>',
+        reverse("admin:championships_distance_start_list", args=[distance.pk]),
+    )
+
+
 class DistanceFormSet(forms.BaseInlineFormSet):
     """A championship's distances as one edit: the orders that stay run 1..n."""
 
@@ -49,8 +60,8 @@ class DistanceInline(admin.TabularInline):
     model = Distance
     formset = DistanceFormSet
     extra = 0
-    fields = ["order", "meters", "date", enter_times]
-    readonly_fields = [enter_times]
+    fields = ["order", "meters", "date", start_list, enter_times]
+    readonly_fields = [start_list, enter_times]
 
 
 class DistanceForm(forms.ModelForm):
@@ -247,7 +258,7 @@ class StartInline(admin.TabularInline):
 @admin.register(Distance)
 class DistanceAdmin(admin.ModelAdmin):
     form = DistanceForm
-    list_display = ["__str__", "championship", "date", "official", enter_times]
+    list_display = ["__str__", "championship", "date", "official", start_list, enter_times]
     list_filter = ["championship", "official"]
     # Editable in the list by those who may change distances; officials use the actions below.
     list_editable = ["official"]
