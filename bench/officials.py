@@ -24,6 +24,7 @@ class Official:
         self.page, self.base_url, self.shots = page, base_url, shots
         self.pages = self.keys = self.clicks = 0
         self.started = time.monotonic()
+        self.laps = []
         page.on("load", self._loaded)
         if shots:
             shots.mkdir(parents=True, exist_ok=True)
@@ -34,6 +35,10 @@ class Official:
     @property
     def seconds(self):
         return time.monotonic() - self.started
+
+    def lap(self, what):
+        """Note the counts so far, after `what`."""
+        self.laps.append((what, self.pages, self.keys, self.clicks, self.seconds))
 
     def shot(self):
         """Every page the official sees, numbered, when screenshots are asked for."""
@@ -200,6 +205,7 @@ def run_sprint(official, skaters, rng, seed=2026):
     to_distances(official)
     draw_start_list(official, "2. 1000 m", seed)
     to_distances(official)
+    official.lap("set up: created, skaters entered, start lists 1 and 2")
     for order, label in enumerate(("1. 500 m", "2. 1000 m", "3. 500 m", "4. 1000 m"), start=1):
         if order > 2:
             propose_start_list(official, label)
@@ -216,6 +222,7 @@ def run_sprint(official, skaters, rng, seed=2026):
             official.keyboard(*typed)
         back_to_distances(official)
     mark_all_official(official)
+    official.lap("then start lists 3 and 4 proposed, every time entered, all marked official")
 
 
 def main():
@@ -255,10 +262,9 @@ def main():
             )
             log_in(official, username, password)
             run_sprint(official, field(options.skaters, random.Random(1)), random.Random(2))
-            print(
-                f"{options.skaters}-skater sprint set up and entered: {official.pages} pages, "
-                f"{official.keys} keys, {official.clicks} clicks, {official.seconds:.1f} s"
-            )
+            print(f"{options.skaters}-skater sprint, from the login (counts so far):")
+            for what, pages, keys, clicks, seconds in official.laps:
+                print(f"  {what}: {pages} pages, {keys} keys, {clicks} clicks, {seconds:.1f} s")
             browser.close()
     finally:
         server.terminate()
