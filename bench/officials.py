@@ -125,6 +125,11 @@ def enter_skaters(official, lines):
     official.button("Save")
 
 
+def to_start_lists(official):
+    """From the skaters just entered: their message leads on to the championship's distances."""
+    official.link("the start lists")
+
+
 def to_distances(official):
     official.link("Home")
     official.link("Distances", within=official.page.locator("#content-main"))
@@ -195,12 +200,12 @@ def run_sprint(official, skaters, rng, seed=2026):
         official,
         "\n".join(f"{name}, {country}, 500={b5}, 1000={clock(b10)}" for name, country, b5, b10 in skaters),
     )
+    to_start_lists(official)
     names = [name for name, *_ in skaters]
     best = {name: (b5, b10) for name, _, b5, b10 in skaters}
     lines = "\n".join(
         f"{pair}\t{names[2 * pair - 2]}\t{names[2 * pair - 1]}" for pair in range(1, len(names) // 2 + 1)
     )
-    to_distances(official)
     paste_start_list(official, "1. 500 m", lines)
     to_distances(official)
     draw_start_list(official, "2. 1000 m", seed)

@@ -226,8 +226,17 @@ class ChampionshipAdmin(admin.ModelAdmin):
                 for skater in skaters:
                     self.log_addition(request, skater, [{"added": {}}])
                 count = f"{len(skaters)} skater{'' if len(skaters) == 1 else 's'}"
+                distances = reverse("admin:championships_distance_changelist")
                 self.message_user(
-                    request, f"{count} entered: {', '.join(s.name for s in skaters)}.", messages.SUCCESS
+                    request,
+                    format_html(
+                        '{} entered: {}. Next: <a href="{}?championship__id__exact={}">the start lists</a>.',
+                        count,
+                        ", ".join(s.name for s in skaters),
+                        distances,
+                        championship.pk,
+                    ),
+                    messages.SUCCESS,
                 )
                 return redirect("admin:championships_championship_entries", championship.pk)
         context = {

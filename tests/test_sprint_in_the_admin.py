@@ -21,6 +21,7 @@ from bench.officials import (
     paste_start_list,
     propose_start_list,
     to_distances,
+    to_start_lists,
 )
 from championships import scoring
 from championships.display import points_text
@@ -126,13 +127,12 @@ def test_a_sprint_run_in_the_admin_alone(live_server, chromium):
     assert (championship.slug, championship.kind) == ("sprint-test-2027", "sprint")
 
     enter_skaters(official, SKATERS)
-    assert (
-        "6 skaters entered: Femke Kok, Jutta Leerdam, Miho Takagi, Vanessa Herzog, Kimi Goetz, Ellia Smeding."
-        in (official.messages())
+    assert official.messages() == (
+        "6 skaters entered: Femke Kok, Jutta Leerdam, Miho Takagi, Vanessa Herzog, Kimi Goetz, Ellia Smeding. "
+        "Next: the start lists."
     )
+    to_start_lists(official)
     names = {surname(skater): skater.name for skater in championship.skaters.all()}
-
-    to_distances(official)
     paste_start_list(official, LABELS[1], "1\tHerzog\tGoetz\n2\tTakagi\tSmeding\n3\tKok\tLeerdam")
     assert "Start list of distance 1 (500 m) saved: 3 pairs, 6 skaters." in official.messages()
     to_distances(official)
