@@ -74,6 +74,17 @@ def enter_times(distance):
     )
 
 
+@admin.display(description="Start list")
+def start_list(distance):
+    """The way in to the start list (paste, propose or draw), beside the way in to the times."""
+    if not distance.pk:
+        return ""
+    return format_html(
+        '<a href="{}">start list</a>',
+        reverse("admin:championships_distance_start_list", args=[distance.pk]),
+    )
+
+
 class DistanceFormSet(forms.BaseInlineFormSet):
     """A championship's distances as one edit: the orders that stay run 1..n."""
 
@@ -94,8 +105,8 @@ class DistanceInline(admin.TabularInline):
     model = Distance
     formset = DistanceFormSet
     extra = 0
-    fields = ["order", "meters", "date", enter_times]
-    readonly_fields = [enter_times]
+    fields = ["order", "meters", "date", start_list, enter_times]
+    readonly_fields = [start_list, enter_times]
 
 
 class DistanceForm(forms.ModelForm):
@@ -260,8 +271,17 @@ class ChampionshipAdmin(HistoryAdmin):
                 for skater in skaters:
                     self.log_addition(request, skater, [{"added": {}}])
                 count = f"{len(skaters)} skater{'' if len(skaters) == 1 else 's'}"
+                distances = reverse("admin:championships_distance_changelist")
                 self.message_user(
-                    request, f"{count} entered: {', '.join(s.name for s in skaters)}.", messages.SUCCESS
+                    request,
+                    format_html(
+                        '{} entered: {}. Next: <a href="{}?championship__id__exact={}">the start lists</a>.',
+                        count,
+                        ", ".join(s.name for s in skaters),
+                        distances,
+                        championship.pk,
+                    ),
+                    messages.SUCCESS,
                 )
                 return redirect("admin:championships_championship_entries", championship.pk)
         context = {
@@ -292,7 +312,7 @@ class StartInline(admin.TabularInline):
 @admin.register(Distance)
 class DistanceAdmin(HistoryAdmin):
     form = DistanceForm
-    list_display = ["__str__", "championship", "date", "official", enter_times]
+    list_display = ["__str__", "championship", "date", "official", start_list, enter_times]
     list_filter = ["championship", "official"]
     # Editable in the list by those who may change distances; officials use the actions below.
     list_editable = ["official"]

@@ -291,7 +291,9 @@ def test_an_official_sets_up_a_sprint_by_the_pages_labels(live_server, chromium,
         "Femke Kok, NED, 500=37.07\nJutta Leerdam\tNED\t1000=1.13,07"
     )
     page.get_by_role("button", name="Save").click()
-    assert page.locator(".messagelist").inner_text() == "2 skaters entered: Femke Kok, Jutta Leerdam."
+    assert page.locator(".messagelist").inner_text() == (
+        "2 skaters entered: Femke Kok, Jutta Leerdam. Next: the start lists."
+    )
     page.get_by_role("row", name="Femke Kok").get_by_role("link", name="withdraw…").click()
     page.get_by_label("Withdraw from distance").select_option(label="3. 500 m")
     page.get_by_role("button", name="Withdraw").click()
