@@ -34,7 +34,8 @@ def run_frames(log):
     from championships.standings import Standings
 
     with open(BASE / "data" / f"{SLUG}.json", encoding="utf-8") as f:
-        championship = load({**json.load(f), "slug": COPY}, replace=True, results_until=3)
+        seed = json.load(f)
+    championship = load({**seed, "slug": COPY}, replace=True, results_until=3)
     shown = Shown(render_fragments(Standings(championship)))
     rows = []
     for page, regions in PAGES.items():
@@ -64,8 +65,41 @@ def run_frames(log):
         ("push: a correction", shown.update(render_fragments(Standings(championship), distances={4})))
     )
     rows.append(("push: a passing (the race panel)", render_race(Standings(championship))))
+    championship.delete()
+    rows += seed_final_pushes(seed)
     out = [{"frame": what, "bytes": len(html.encode()), "deflated": deflated(html)} for what, html in rows]
     for row in out:
         log(f"  {row['frame']:<46} {row['bytes']:>7} B raw, {row['deflated']:>6} B deflated")
-    championship.delete()
     return out
+
+
+def seed_final_pushes(seed):
+    """The final 1000 m as it was skated, pair by pair with its published times (above, every save
+    is a new leader: the worst case)."""
+    from championships.championship_file import load
+    from championships.forms import result_form
+    from championships.live.rendering import render_fragments
+    from championships.live.shown import Shown
+    from championships.models import Start
+    from championships.standings import Standings
+    from championships.times import parse_time
+
+    championship = load({**seed, "slug": COPY}, replace=True, results_until=3)
+    times = {r["skater"]: r for r in seed["results"] if r["distance"] == 4}
+    shown = Shown(render_fragments(Standings(championship)))
+    distance = championship.distances.get(order=4)
+    pushes = []
+    for start in Start.objects.filter(distance=distance).select_related("skater").order_by("pair", "lane"):
+        published = times[start.skater.name]
+        time = parse_time(published["time"]) if published.get("time") else None
+        form = result_form(distance, start.skater, time=time, status=published.get("status"))
+        assert form.is_valid(), form.errors
+        form.save()
+        championship.refresh_from_db()
+        pushes.append(shown.update(render_fragments(Standings(championship), distances={4})))
+    championship.delete()
+    middle = sorted(pushes[1:-1], key=len)
+    return [
+        ("push: the seed's final 1000 m, median", middle[len(middle) // 2]),
+        ("push: the seed's final 1000 m, largest", middle[-1]),
+    ]

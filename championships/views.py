@@ -159,6 +159,10 @@ def distance(request, slug, order):
 def head_to_head(request, slug):
     standings = _championship_standings(slug)
     chosen = [request.GET.get(key, "") for key in ("a", "b")]
+    if not chosen[0] and standings.rows:
+        # The classification links a skater as b alone: against whoever leads when the page is
+        # opened, so a new leader does not change every row of the classification's frame.
+        chosen[0] = str(standings.rows[0].skater.pk)
     skaters = [standings.skaters.get(int(pk)) if _is_number(pk) else None for pk in chosen]
     h2h = HeadToHead(standings, *skaters) if all(skaters) and skaters[0] != skaters[1] else None
     return _page(

@@ -164,3 +164,11 @@ def test_lap_by_lap_against_the_live_passings_of_a_skater_on_the_ice(client, wk_
     page = text(client.get(f"/{wk_sprint_after_3.slug}/h2h/?a={a}&b={b}").content.decode())
     assert "Passing times, 1000 m #4" in page
     assert "200 m 17.95 17.85 -0.10 Femke Kok +0.10" in page
+
+
+def test_the_classification_links_each_skater_against_the_leader(client, wk_sprint_after_3):
+    slug, kok = wk_sprint_after_3.slug, skater_id(wk_sprint_after_3, "Femke Kok")
+    assert f'href="/{slug}/h2h/?b={kok}"' in client.get(f"/{slug}/").content.decode()
+    page = text(client.get(f"/{slug}/h2h/?b={kok}").content.decode())  # a: the leader, Takagi
+    assert "Miho Takagi leads by 0.335 points, 0.67 s on the 1000 m." in page
+    assert "Femke Kok must be 0.67 s faster than Miho Takagi on the 1000 m." in page
