@@ -18,6 +18,7 @@ from . import entries, kinds, pair_entry, results, start_list_admin, withdrawal
 from .forms import RaceTimeField, ResultChangeForm, StartForm, StartFormSet
 from .models import Championship, Distance, PersonalBest, Record, Result, Skater, Start, Venue
 from .times import format_time
+from .uploads import uploaded_text
 from .validators import distance_order_problem, validate_race_time
 
 
@@ -178,16 +179,7 @@ class EntriesForm(forms.Form):
         if upload and lines.strip():
             raise ValidationError("Paste the lines or choose a file, not both.", code="both")
         if upload:
-            if upload.size > self.LARGEST_FILE:
-                raise ValidationError(
-                    "The file is larger than 1 MB: that is no list of skaters.", code="large"
-                )
-            try:
-                cleaned["lines"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise ValidationError(
-                    "The file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8.", code="encoding"
-                )
+            cleaned["lines"] = uploaded_text(upload, self.LARGEST_FILE, "a list of skaters")
         elif not lines.strip():
             raise ValidationError("Paste the skaters' lines or choose a CSV file.", code="empty")
         return cleaned

@@ -10,15 +10,16 @@ from django.template.response import TemplateResponse
 from . import draw
 from .models import Distance
 from .start_lists import (
+    MAX_UPLOAD_BYTES,
     StartListProblems,
     as_lines,
     current_pairs,
     read_start_list,
-    read_upload,
     refuse_replacing,
     save_start_list,
     withdrawn,
 )
+from .uploads import uploaded_text
 
 PASTE_HELP = (
     "One line per pair: pair number, inner skater, outer skater, separated by commas, tabs or "
@@ -40,7 +41,12 @@ class StartListForm(forms.Form):
     def text(self):
         """The start list's text, from the upload if there is one; raises StartListProblems."""
         upload = self.cleaned_data.get("upload")
-        return read_upload(upload) if upload else self.cleaned_data["lines"]
+        if not upload:
+            return self.cleaned_data["lines"]
+        try:
+            return uploaded_text(upload, MAX_UPLOAD_BYTES, "a start list")
+        except ValidationError as error:
+            raise StartListProblems(error.messages)
 
 
 class SeedForm(forms.Form):

@@ -25,7 +25,7 @@ LANE_WORDS = {
     "rood": Start.Lane.OUTER,
 }
 LANE_NAMES = {Start.Lane.INNER: "inner", Start.Lane.OUTER: "outer"}
-MAX_UPLOAD_BYTES = 200_000
+MAX_UPLOAD_BYTES = 200_000  # a start list is a few kB
 
 
 @dataclass(frozen=True)
@@ -83,23 +83,6 @@ def withdrawn(distance):
         .order_by("distance__order")
         .values_list("skater_id", "status", "distance__order")
     }
-
-
-def read_upload(upload):
-    """The text of an uploaded CSV file; a file that is no text is refused with the reason."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise StartListProblems([f"The file is too large ({upload.size:,} bytes): a start list is a few kB."])
-    content = upload.read()
-    for encoding in ("utf-8-sig", "cp1252"):  # spreadsheets on Windows save CSV as cp1252
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise StartListProblems(
-        ["The file is not a text (CSV) file: save the spreadsheet as CSV and upload that."]
-    )
 
 
 def read_start_list(text, distance):
