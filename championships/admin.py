@@ -6,19 +6,17 @@ from django.contrib.admin import actions, widgets
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import entries, kinds, pair_entry, results, start_list_admin, withdrawal
+from . import entries_admin, kinds, pair_entry, results, start_list_admin, withdrawal_admin
 from .forms import RaceTimeField, ResultChangeForm, StartForm, StartFormSet
 from .models import Championship, Distance, PersonalBest, Record, Result, Skater, Start, Venue
 from .times import format_time
-from .uploads import uploaded_text
 from .validators import distance_order_problem, validate_race_time
 
 
@@ -160,31 +158,6 @@ class NewChampionshipForm(forms.ModelForm):
         fields = ["name", "slug", "venue"]
 
 
-class EntriesForm(forms.Form):
-    lines = forms.CharField(
-        label="Skaters, one per line",
-        required=False,
-        max_length=100_000,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 14, "cols": 80, "spellcheck": "false"}),
-    )
-    file = forms.FileField(label="Or a CSV file", required=False)
-
-    # Enough for a hundred skaters with every personal best; a bigger file is not a list of entries.
-    LARGEST_FILE = 1_000_000
-
-    def clean(self):
-        cleaned = super().clean()
-        upload, lines = cleaned.get("file"), cleaned.get("lines", "")
-        if upload and lines.strip():
-            raise ValidationError("Paste the lines or choose a file, not both.", code="both")
-        if upload:
-            cleaned["lines"] = uploaded_text(upload, self.LARGEST_FILE, "a list of skaters")
-        elif not lines.strip():
-            raise ValidationError("Paste the skaters' lines or choose a CSV file.", code="empty")
-        return cleaned
-
-
 @admin.register(Championship)
 class ChampionshipAdmin(HistoryAdmin):
     list_display = ["name", "kind", "venue", "slug"]
@@ -238,55 +211,11 @@ class ChampionshipAdmin(HistoryAdmin):
         return redirect("admin:championships_championship_change", obj.pk)
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.entries_view)
+        entries = self.admin_site.admin_view(functools.partial(entries_admin.entries_view, self))
         return [
-            path("<int:championship_id>/entries/", view, name="championships_championship_entries"),
+            path("<int:championship_id>/entries/", entries, name="championships_championship_entries"),
             *super().get_urls(),
         ]
-
-    def entries_view(self, request, championship_id):
-        """Paste or upload the skaters; every bad line is told and nothing saved until all are right."""
-        if not (
-            request.user.has_perm("championships.add_skater")
-            and request.user.has_perm("championships.add_personalbest")
-        ):
-            raise PermissionDenied
-        championship = get_object_or_404(Championship, pk=championship_id)
-        form = EntriesForm(request.POST or None, request.FILES or None)
-        problems = []
-        if request.method == "POST" and form.is_valid():
-            try:
-                skaters = entries.enter_skaters(championship, form.cleaned_data["lines"])
-            except entries.EntryProblems as error:
-                problems = error.problems
-            else:
-                for skater in skaters:
-                    self.log_addition(request, skater, [{"added": {}}])
-                count = f"{len(skaters)} skater{'' if len(skaters) == 1 else 's'}"
-                distances = reverse("admin:championships_distance_changelist")
-                self.message_user(
-                    request,
-                    format_html(
-                        '{} entered: {}. Next: <a href="{}?championship__id__exact={}">the start lists</a>.',
-                        count,
-                        ", ".join(s.name for s in skaters),
-                        distances,
-                        championship.pk,
-                    ),
-                    messages.SUCCESS,
-                )
-                return redirect("admin:championships_championship_entries", championship.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"{championship}: enter skaters",
-            "championship": championship,
-            "form": form,
-            "problems": problems,
-            "skaters": championship.skaters.prefetch_related("personal_bests"),
-            "distances": championship.distances.order_by("order"),
-        }
-        return TemplateResponse(request, "admin/championships/entries.html", context)
 
 
 @admin.register(Venue)
@@ -361,7 +290,7 @@ class DistanceAdmin(HistoryAdmin):
         return request.user.has_perm("championships.add_start")
 
     def get_urls(self):
-        entry = self.admin_site.admin_view(self.pair_entry_view)
+        entry = self.admin_site.admin_view(functools.partial(pair_entry.pair_entry_view, self))
         start_list = self.admin_site.admin_view(functools.partial(start_list_admin.start_list_view, self))
         proposal = self.admin_site.admin_view(functools.partial(start_list_admin.proposal_view, self))
         return [
@@ -383,9 +312,6 @@ class DistanceAdmin(HistoryAdmin):
             *super().get_urls(),
         ]
 
-    # The officials' pair entry, served under get_urls' "pairs/" (pair_entry.py).
-    pair_entry_view = pair_entry.pair_entry_view
-
 
 class PersonalBestForm(forms.ModelForm):
     time = RaceTimeField()
@@ -401,22 +327,6 @@ class PersonalBestInline(admin.TabularInline):
     extra = 0
 
 
-class WithdrawalForm(forms.Form):
-    distance = forms.ModelChoiceField(
-        label="Withdraw from distance",
-        queryset=Distance.objects.none(),
-        empty_label=None,
-        help_text="WDR on this distance; out of the start lists of the distances after it (not of official ones).",
-    )
-
-    def __init__(self, *args, skater, **kwargs):
-        super().__init__(*args, **kwargs)
-        distances = skater.championship.distances.order_by("order")
-        self.fields["distance"].queryset = distances
-        skated = set(skater.results.values_list("distance_id", flat=True))
-        self.fields["distance"].initial = next((d.pk for d in distances if d.pk not in skated), None)
-
-
 @admin.register(Skater)
 class SkaterAdmin(HistoryAdmin):
     list_display = ["name", "country", "championship"]
@@ -425,38 +335,11 @@ class SkaterAdmin(HistoryAdmin):
     inlines = [PersonalBestInline]
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.withdraw_view)
+        withdraw = self.admin_site.admin_view(functools.partial(withdrawal_admin.withdraw_view, self))
         return [
-            path("<int:skater_id>/withdraw/", view, name="championships_skater_withdraw"),
+            path("<int:skater_id>/withdraw/", withdraw, name="championships_skater_withdraw"),
             *super().get_urls(),
         ]
-
-    def withdraw_view(self, request, skater_id):
-        """WDR from a chosen distance onward, in one action (withdrawal.py)."""
-        if not all(
-            request.user.has_perm(f"championships.{p}")
-            for p in ("add_result", "change_result", "delete_start")
-        ):
-            raise PermissionDenied
-        skater = get_object_or_404(Skater.objects.select_related("championship"), pk=skater_id)
-        form = WithdrawalForm(request.POST or None, skater=skater)
-        if request.method == "POST" and form.is_valid():
-            try:
-                done = withdrawal.withdraw(skater, form.cleaned_data["distance"], user=request.user)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                self.message_user(request, done.message(), messages.SUCCESS)
-                return redirect("admin:championships_skater_change", skater.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Withdraw {skater.name}",
-            "skater": skater,
-            "form": form,
-            "results": skater.results.select_related("distance").order_by("distance__order"),
-        }
-        return TemplateResponse(request, "admin/championships/withdraw.html", context)
 
 
 class RefusedOnOfficialDistance:
