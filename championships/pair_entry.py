@@ -11,8 +11,9 @@ from django.template.response import TemplateResponse
 
 from . import history, results
 from .display import result_text
-from .forms import PairEntryForm, lane_name
+from .forms import FeedLane, PairEntryForm, lane_name
 from .models import Distance, Result
+from .timing.models import Race
 
 DONE, PARTLY, MISSING = "done", "partly", "missing"
 
@@ -23,6 +24,8 @@ class PairLine:
 
     number: int
     lanes: list  # [(Start, Result or None)]
+    # Results the timing feed wrote that no official has confirmed (or corrected) yet: a look is due.
+    from_feed: int = 0
 
     @property
     def state(self):
@@ -31,6 +34,8 @@ class PairLine:
 
     @property
     def shown(self):
+        if self.from_feed:
+            return "feed, to confirm" if self.state == DONE else "partly · feed, to confirm"
         return {DONE: "✓ done", PARTLY: "partly", MISSING: "missing"}[self.state]
 
     def entries(self):
@@ -42,10 +47,18 @@ def pairs_of(distance):
     """The distance's pairs in order, each with what is entered of it."""
     starts = distance.starts.select_related("skater").order_by("pair", "lane")
     done = {r.skater_id: r for r in Result.objects.for_distance(distance)}
+    from_feed = {
+        race.skater_id
+        for race in Race.objects.filter(distance=distance, written__isnull=False)
+        if FeedLane(race, done.get(race.skater_id)).taken
+    }
     pairs = {}
     for start in starts:
         pairs.setdefault(start.pair, []).append((start, done.get(start.skater_id)))
-    return [PairLine(number, lanes) for number, lanes in pairs.items()]
+    return [
+        PairLine(number, lanes, sum(start.skater_id in from_feed for start, _ in lanes))
+        for number, lanes in pairs.items()
+    ]
 
 
 def pairs_words(numbers):

@@ -17,7 +17,7 @@ from championships.forms import LEFT_EMPTY
 from championships.models import Result
 from championships.officials import ensure_official
 from championships.results import UNCHANGED_CHECK_OFF, StaleResult, clear_result, save_result
-from tests.support.pages import form_fields, opened, section, text
+from tests.support.pages import form_fields, opened, pair_overview, text
 
 
 def final_1000(championship):
@@ -394,17 +394,11 @@ def test_pairs_entered_out_of_order_lead_to_the_pairs_still_to_enter(official_cl
     assert messages_of(response)[-1] == "Every pair of distance 4 (1000 m) is entered."
 
 
-def overview(page):
-    """The overview's rows as the screen shows them: [pair, inner, outer, entered]."""
-    rows = re.findall(r"<tr class=\"pair-[^\"]*\">(.*?)</tr>", section(page, "pairs"), re.S)
-    return [[text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows]
-
-
 def test_the_overview_shows_every_pair_done_partly_or_missing(official_client, wk_sprint_after_3):
     enter(official_client, wk_sprint_after_3, 1, "1:15.60", "dq 1:15.28")
     enter(official_client, wk_sprint_after_3, 3, "1:15.05", "", outer_confirm=LEFT_EMPTY)
     page = official_client.get(pair_url(wk_sprint_after_3, 3)).content.decode()
-    assert overview(page) == [
+    assert pair_overview(page) == [
         ["1", "Ellia Smeding 1:15.60", "Isabel Grevelt DQ 1:15.28", "✓ done"],
         ["2", "Tian Ruining", "Kim Min-sun", "missing"],
         ["3", "Vanessa Herzog 1:15.05", "Erin Jackson", "partly"],
@@ -519,7 +513,7 @@ def test_a_result_is_cleared_from_the_entry_once_confirmed(official_client, offi
     assert messages_of(response) == ["Femke Kok (inner lane): 1:13.57 cleared, no result now."]
     assert not Result.objects.filter(pk=result.pk).exists()
     assert LogEntry.objects.get(object_id=str(result.pk), action_flag=DELETION).user == official
-    assert overview(response.content.decode())[4] == ["5", "Femke Kok", "Miho Takagi 1:13.13", "partly"]
+    assert pair_overview(response.content.decode())[4] == ["5", "Femke Kok", "Miho Takagi 1:13.13", "partly"]
 
 
 def test_clearing_a_result_changed_meanwhile_removes_nothing(official_client, wk_sprint_after_3):

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from championships.models import Result
 from championships.timing.models import Race, TimingToken
-from tests.support.pages import form_fields, opened, text
+from tests.support.pages import form_fields, opened, pair_overview, text
 
 SLUG = "wk-sprint-2024-women"
 
@@ -183,3 +183,21 @@ def test_a_feed_finish_without_a_result_fills_the_lane(client, official_client, 
     response = official_client.post(url, form_fields(page, "pair-entry"), follow=True)
     assert messages_of(response)[0] == "Kimi Goetz: 1:14.25 (timing feed, photo-finish) confirmed"
     assert result_of("Kimi Goetz").time == Decimal("74.25")
+
+
+def test_the_overview_marks_the_pairs_the_feed_wrote_and_no_official_confirmed(
+    client, official_client, secret, url, skated
+):
+    send(client, secret, {**finish("s-fin", "inner", "75.1012"), "pair": 3})  # Herzog; Jackson not in yet
+    page = official_client.get(url).content.decode()
+    assert pair_overview(page)[2:4] == [
+        ["3", "Vanessa Herzog 1:15.10", "Erin Jackson", "partly · feed, to confirm"],
+        ["4", "Kimi Goetz 1:14.25", "Jutta Leerdam 1:12.86", "feed, to confirm"],
+    ]
+    assert '<tr class="pair-done pair-from-feed pair-current">' in page
+    official_client.post(url, opened(official_client, url, "pair-entry"))  # Save confirms pair 4
+    page = official_client.get(url).content.decode()
+    assert pair_overview(page)[2:4] == [
+        ["3", "Vanessa Herzog 1:15.10", "Erin Jackson", "partly · feed, to confirm"],
+        ["4", "Kimi Goetz 1:14.25", "Jutta Leerdam 1:12.86", "✓ done"],
+    ]

@@ -82,3 +82,9 @@ def form_fields(html, form_id=None):
 def opened(client, url, form_id=None):
     """The fields of the form on the page at `url` as a browser would send them back."""
     return form_fields(client.get(url).content.decode(), form_id)
+
+
+def pair_overview(page):
+    """The pair entry's overview rows as the screen shows them: [pair, inner, outer, entered]."""
+    rows = re.findall(r"<tr class=\"pair-[^\"]*\">(.*?)</tr>", section(page, "pairs"), re.S)
+    return [[text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows]
