@@ -62,6 +62,34 @@ def test_the_seed_table_fits_phones_and_tvs(live_server, chromium, wk_sprint_aft
     context.close()
 
 
+def countries_over_times(page):
+    """The distance's result rows whose country reaches past its cell or into the time."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('table.results tr[data-skater]')].map(row => {
+            const country = row.querySelector('.country').getBoundingClientRect();
+            const cell = row.querySelector('th.skater').getBoundingClientRect();
+            const time = row.querySelector('.time').getBoundingClientRect();
+            return {name: row.querySelector('.name').textContent, country: country.right,
+                    cell: cell.right, time: time.left};
+        })"""
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width, height", [(360, 800), (390, 844), (768, 1024), (1366, 768)])
+def test_the_country_stays_left_of_the_time(live_server, chromium, wk_sprint_after_3, width, height):
+    """On a phone "Miho Takagi JPN" no longer runs into her 1:13.32 ("JPN1:13.32")."""
+    context = chromium.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    page = context.new_page()
+    for order in (1, 2, 3):
+        page.goto(f"{live_server.url}/{wk_sprint_after_3.slug}/distances/{order}/")
+        rows = countries_over_times(page)
+        assert len(rows) == 10
+        assert [row for row in rows if not row["country"] <= row["cell"] <= row["time"]] == []
+    context.close()
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_head_to_head_in_the_browser(live_server, chromium, wk_sprint_after_3):
