@@ -11,24 +11,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import entries_admin, kinds, pair_entry, results, start_list_admin, withdrawal_admin
+from . import changes_admin, entries_admin, kinds, pair_entry, results, start_list_admin, withdrawal_admin
 from .forms import RaceTimeField, ResultChangeForm, StartForm, StartFormSet
 from .models import Championship, Distance, PersonalBest, Record, Result, Skater, Start, Venue
 from .times import format_time
-from .validators import distance_order_problem, validate_race_time
-
-
-class HistoryChanges(HistoricalRecordContextHelper):
-    """A change's values as officials write them: race times as "1:13.57", nothing as "–"."""
-
-    def prepare_delta_change_value(self, change, value):
-        if value is None or value == "":
-            return "–"
-        if validate_race_time in self.model._meta.get_field(change.field).validators:
-            return format_time(value)
-        return super().prepare_delta_change_value(change, value)
+from .validators import distance_order_problem
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -39,7 +27,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     object_history_template = "admin/championships/object_history.html"  # readable on a phone
 
     def get_historical_record_context_helper(self, request, historical_record):
-        return HistoryChanges(self.model, historical_record)
+        return changes_admin.HistoryChanges(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         if not self._is_id(object_id):
@@ -293,6 +281,7 @@ class DistanceAdmin(HistoryAdmin):
         entry = self.admin_site.admin_view(functools.partial(pair_entry.pair_entry_view, self))
         start_list = self.admin_site.admin_view(functools.partial(start_list_admin.start_list_view, self))
         proposal = self.admin_site.admin_view(functools.partial(start_list_admin.proposal_view, self))
+        changes = self.admin_site.admin_view(functools.partial(changes_admin.changes_view, self))
         return [
             path("<int:distance_id>/start-list/", start_list, name="championships_distance_start_list"),
             path(
@@ -307,6 +296,7 @@ class DistanceAdmin(HistoryAdmin):
                 {"how": "draw"},
                 name="championships_distance_draw_start_list",
             ),
+            path("<int:distance_id>/changes/", changes, name="championships_distance_changes"),
             path("<int:distance_id>/pairs/", entry, name="championships_distance_current_pair"),
             path("<int:distance_id>/pairs/<int:pair>/", entry, name="championships_distance_pair"),
             *super().get_urls(),
