@@ -287,8 +287,8 @@ class Panels:
         fresh = await self.render(list(followed))
         if fresh is None:
             return  # the championship is gone
-        # From here to the last frame handed over, no await: a page connecting meanwhile gets the
-        # new renders, those that hold the previous ones a frame.
+        # The renders and what each page holds change at once (no await): a page that connects
+        # from here on gets the new renders whole, one that holds an older render what changed.
         sends = []
         for panel, (html, marks) in fresh.items():
             if panel not in self.shown:
@@ -306,7 +306,9 @@ class Panels:
                     frames[held] = diff.frame(diff.changes(held, html))
                 self.held[consumer] = html
                 sends.append((consumer, frames[held]))
-        for consumer, frame in sends:
+        for count, (consumer, frame) in enumerate(sends, start=1):
+            if count % Feed.BATCH == 0:
+                await asyncio.sleep(0)
             try:
                 await consumer.group_message(
                     {"type": "championship.update", "html": frame}, "championship_update"
