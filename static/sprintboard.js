@@ -4,7 +4,9 @@
 // frame was missed) is not applied: the page reconnects and is sent what it lacks.
 (function () {
   var GAP = 4000; // the close code of a page that missed a frame (hx-ws then reconnects)
-  htmx.config.ws = Object.assign({ reconnectCodes: [1001, 1005, 1006, 1011, 1012, 1013, 1014, GAP] }, htmx.config.ws);
+  // A close the page asks for comes back as 1000 under daphne (autobahn answers a close with
+  // 1000, whatever code the browser gave): that one reconnects too.
+  htmx.config.ws = Object.assign({ reconnectCodes: [1000, 1001, 1005, 1006, 1011, 1012, 1013, 1014, GAP] }, htmx.config.ws);
 
   function held() {
     var updated = document.getElementById("updated");
