@@ -249,6 +249,7 @@ async def test_a_page_without_a_panel_gets_none(championship, renders):
         ({"panel": ["head-to-head"], "a": ["7"], "b": ["9"]}, ("head-to-head", 7, 9)),
         ({"panel": ["head-to-head"], "a": ["7"]}, None),
         ({"panel": ["head-to-head"], "a": ["7"], "b": ["-9"]}, None),
+        ({"panel": ["head-to-head"], "a": ["7"], "b": ["²"]}, None),
         ({"panel": ["talking-points"]}, ("talking-points",)),
         (
             {"panel": ["what-if"], "what_if": ["7:4:DQ", "8:4:1:12.45"]},

@@ -32,7 +32,7 @@ def panel_of(query):
     name = query.get("panel", [""])[0]
     if name == HEAD_TO_HEAD:
         ids = [query.get(key, [""])[0] for key in "ab"]
-        if all(pk.isdigit() and len(pk) <= SKATER_ID for pk in ids):
+        if all(pk.isascii() and pk.isdigit() and len(pk) <= SKATER_ID for pk in ids):
             return (HEAD_TO_HEAD, *map(int, ids))
     elif name == TALKING_POINTS:
         return (TALKING_POINTS,)
