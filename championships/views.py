@@ -8,12 +8,11 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from . import exports
-from .head_to_head import HeadToHead
+from .live.panels import head_to_head_context, talking_points_context, what_if_context
 from .models import Championship
 from .overlays import Overlay, OverlayError
 from .skater_card import SkaterCard
-from .standings import Standings, WhatIfError, what_if_result, what_if_results, what_if_text
-from .talking_points import TalkingPoints
+from .standings import Standings, WhatIfError, what_if_results
 
 
 def open_to_other_sites(view):
@@ -75,43 +74,13 @@ def _page(request, template, fragment, context):
     return render(request, f"{template}#{fragment}" if request.htmx else template, context)
 
 
-def _what_if_panel(request, standings):
-    """The what-if panel of the standings page: the what-ifs in force (`what_if`, repeatable, as
-    `standings.json` takes them) and the one its form adds (`skater`, `distance`, `time`), which
-    stands in for a kept one of the same skater and distance; the classification they give."""
-    choice = {key: request.GET.get(key, "").strip() for key in ("skater", "distance", "time")}
-    if not choice["distance"] and standings.current_distance:
-        choice["distance"] = str(standings.current_distance.order)
-    panel = {"choice": choice, "skaters": standings.skaters.values(), "kept": request.GET.getlist("what_if")}
-    try:
-        results = list(what_if_results(panel["kept"], standings))
-        if choice["time"]:
-            added = what_if_result(":".join(choice.values()), standings)
-            results = [r for r in results if (r.skater, r.distance) != (added.skater, added.distance)]
-            results.append(added)
-    except WhatIfError as error:
-        return {**panel, "error": str(error)}
-    if not results:
-        return panel
-    imagined = Standings(standings.championship, after=standings.requested_after, what_if=results)
-    texts = [what_if_text(r) for r in results]
-    query = urlencode([("panel", "what-if"), *(("what_if", text) for text in texts)])
-    return {
-        **panel,
-        "kept": texts,
-        "standings": imagined,
-        "url": f"{request.path}?{query}",
-        "skater_ids": {r.skater for r in results},
-        "lines": [(standings.skaters[r.skater], standings.distance(r.distance), r) for r in results],
-    }
-
-
 @require_safe
 def standings(request, slug):
     if request.GET.get("tv"):
         return tv(request, slug)
     standings = _standings(request, slug)
-    context = {"standings": standings, "what_if": _what_if_panel(request, standings)}
+    choice = {key: request.GET.get(key, "").strip() for key in ("skater", "distance", "time")}
+    context = what_if_context(standings, request.GET.getlist("what_if"), choice)
     if request.htmx and request.GET.get("panel") == "what-if":
         return render(request, "championships/_what_if.html#what-if", context)
     return _page(
@@ -163,13 +132,12 @@ def head_to_head(request, slug):
         # The classification links a skater as b alone: against whoever leads when the page is
         # opened, so a new leader does not change every row of the classification's frame.
         chosen[0] = str(standings.rows[0].skater.pk)
-    skaters = [standings.skaters.get(int(pk)) if _is_number(pk) else None for pk in chosen]
-    h2h = HeadToHead(standings, *skaters) if all(skaters) and skaters[0] != skaters[1] else None
+    ids = [int(pk) if _is_number(pk) else None for pk in chosen]
     return _page(
         request,
         "championships/head_to_head.html",
         "head-to-head",
-        {"standings": standings, "h2h": h2h, "chosen": chosen, "picks": zip("ab", chosen), "live": True},
+        {**head_to_head_context(standings, *ids), "chosen": chosen, "picks": zip("ab", chosen), "live": True},
     )
 
 
@@ -206,7 +174,7 @@ def commentary(request, slug):
         request,
         "championships/commentary.html",
         "talking-points",
-        {"standings": standings, "points": TalkingPoints(standings), "live": True},
+        {**talking_points_context(standings), "live": True},
     )
 
 

@@ -4,7 +4,9 @@
 // frame was missed) is not applied: the page reconnects and is sent what it lacks.
 (function () {
   var GAP = 4000; // the close code of a page that missed a frame (hx-ws then reconnects)
-  htmx.config.ws = Object.assign({ reconnectCodes: [1001, 1005, 1006, 1011, 1012, 1013, 1014, GAP] }, htmx.config.ws);
+  // A close the page asks for comes back as 1000 under daphne (autobahn answers a close with
+  // 1000, whatever code the browser gave): that one reconnects too.
+  htmx.config.ws = Object.assign({ reconnectCodes: [1000, 1001, 1005, 1006, 1011, 1012, 1013, 1014, GAP] }, htmx.config.ws);
 
   function held() {
     var updated = document.getElementById("updated");
@@ -13,6 +15,15 @@
   }
 
   var shown = null; // the live regions, read before the first frame (htmx drops hx-swap-oob)
+
+  // The panel the page follows (head-to-head, talking points, what-if: data-panel, the connect
+  // parameters that name it); the server sends it whole on connecting, then what changes in it.
+  function panel() {
+    var el = document.querySelector("[data-panel]");
+    return el ? el.dataset.panel : "";
+  }
+  var following = null; // the panel of the current connection, and that connection
+  var current = null;
 
   document.addEventListener("htmx:ws:before:connection", function (event) {
     var connection = event.detail.connection;
@@ -25,7 +36,19 @@
     }
     url.searchParams.set("show", shown.join(","));
     url.searchParams.set("have", held());
+    ["panel", "a", "b", "what_if"].forEach(function (name) { url.searchParams.delete(name); });
+    following = panel();
+    new URLSearchParams(following).forEach(function (value, name) { url.searchParams.append(name, value); });
     connection.url = url.href;
+    current = connection;
+  });
+
+  // Another panel swapped in (a what-if tried in its form): connect again to follow that one.
+  document.addEventListener("htmx:after:swap", function () {
+    var socket = current && current.socket;
+    if (following === null || panel() === following || !socket || socket.sprintboardGap) return;
+    socket.sprintboardGap = true;
+    socket.close(GAP);
   });
 
   document.addEventListener("htmx:ws:before:message:incoming", function (event) {

@@ -3,9 +3,10 @@ loaded ones (championships/live/diff.py, shown.py).
 
 - Without a browser: renders of the seed before and after every kind of change, the frames built
   from them applied as htmx applies them (tests/support/live_page.py) give the new render.
-- In Chromium through daphne: the standings, a distance, the head-to-head and the TV board stay
-  open while a series of changes goes live, each page compared after every change with the same
-  page loaded afresh (the live regions' text and structure), with no reconnect on the way.
+- In Chromium through daphne: the standings, a distance, the head-to-head, the talking points, a
+  what-if and the TV board stay open while a series of changes goes live, each page compared
+  after every change with the same page loaded afresh (the live regions' text and structure),
+  with no reconnect and no request of their own on the way (the panels come over the WebSocket).
 """
 
 import difflib
@@ -185,10 +186,13 @@ PAGES = {
     "standings": f"/{SLUG}/",
     "distance": f"/{SLUG}/distances/4/",
     "head-to-head": f"/{SLUG}/h2h/?a=1&b=2",
+    "commentary": f"/{SLUG}/commentary/",
+    "what-if": f"/{SLUG}/?what_if=2:4:1:12.45",
     "tv": f"/{SLUG}/tv/",
 }
 
-# The live regions of a page (those the frames swap, and the head-to-head it reloads after each)
+# The live regions of a page (those the frames swap, and the panels it follows: a what-if panel
+# without a what-if follows nothing)
 # as text and structure: tags, attributes and text, white space collapsed; htmx's marks aside.
 LIVE_REGIONS = r"""() => {
   function shape(node) {
@@ -197,14 +201,14 @@ LIVE_REGIONS = r"""() => {
       return text ? text : null;
     }
     if (node.nodeType !== Node.ELEMENT_NODE) return null;
-    // htmx's own marks (a request under way) aside.
+    // htmx's own marks (a request under way, a swap settling) aside; classes as the browser reads them.
     const attributes = [...node.attributes].filter(a => !a.name.startsWith("data-htmx") && a.name !== "hx-swap-oob").map(a =>
-      a.name + "=" + (a.name === "class" ? a.value.split(/\s+/).filter(c => !c.startsWith("htmx-")).join(" ") : a.value)
+      a.name + "=" + (a.name === "class" ? a.value.split(/\s+/).filter(c => c && !c.startsWith("htmx-")).join(" ") : a.value)
     ).filter(a => a !== "class=").sort();
     const children = [...node.childNodes].map(shape).filter(c => c !== null);
     return [node.tagName.toLowerCase(), attributes, children];
   }
-  const regions = "#race, #classification, section[id^='distance-'], #head-to-head";
+  const regions = "#race, #classification, section[id^='distance-'], #head-to-head, #talking-points, #what-if.imagined";
   return JSON.stringify([...document.querySelectorAll(regions)].map(shape));
 }"""
 
@@ -244,6 +248,8 @@ class PagesAfterSmallFramesTests(BrowserTestCase):
         page.on("websocket", follow)
         page.goto(self.live_server_url + path)
         page.wait_for_function("() => document.getElementById('updated')?.dataset.state")
+        page.requests = []  # from here on: the page follows the feed without asking for anything
+        page.on("request", lambda request: page.requests.append(request.url))
         return page
 
     def test_pages_after_a_series_of_frames_equal_fresh_ones(self):
@@ -272,6 +278,7 @@ class PagesAfterSmallFramesTests(BrowserTestCase):
                     )
                     self.fail(f"{what}: the {name} page differs from a fresh one:\n{differences[:4000]}")
                 self.assertEqual(len(page.connections), 1, f"{what}: the {name} page reconnected")
+                self.assertEqual(page.requests, [], f"{what}: the {name} page fetched")
             if what in SMALL:  # what changed, not the state (29 KB): a few cells and lines
                 self.assertLess(max(pages["standings"].received[received:]), 8192, what)
         context.close()

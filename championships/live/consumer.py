@@ -20,6 +20,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .feed import Feed, SharedRead
+from .panels import panel_of
 from .rendering import current_fragments, group_name, page_language
 from .wire import DaphneWire
 
@@ -77,6 +78,7 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
         # What the page shows and holds (static/sprintboard.js): its frame on connect.
         show = frozenset(query["show"][0].split(",")) - {""} if "show" in query else None
         have = query.get("have", [""])[0][:40]
+        panel = panel_of(query)  # and the panel it follows, if any (panels.py)
         # Join before reading the state: an update racing the connect is then sent after it.
         self.pending = []
         try:
@@ -96,10 +98,15 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
             await feed.leave(self)
             await self.close(code=4404)
             return
+        panels = self.feed.followed_panels(slug, language) if panel is not None else None
+        if panels is not None:
+            await panels.follow(self, panel)
         await self.accept()
         # The frames that came meanwhile are in the state sent now; those from here on follow it.
         self.pending = []
-        await self.send_frame(self.feed.shown.connect_frame(show, have))
+        frames = [self.feed.shown.connect_frame(show, have), panels and panels.connect_frame(self)]
+        for frame in filter(None, frames):
+            await self.send_frame(frame)
         while self.pending:
             message, handler_name = self.pending.pop(0)
             await self.group_message(message, handler_name, connecting=True)

@@ -6,20 +6,27 @@ from there; the first read of the state is a `SharedRead`.
 
 After an outage of the channel layer (Redis: layers.py), frames published meanwhile are lost:
 the feed then reads the current state and sends what changed.
+
+Pages may also follow a panel (panels.py: a head-to-head, the talking points, a what-if): the
+feed's `Panels` renders each panel its pages show once per change, in a task of its own (the
+frames of the live regions do not wait for it), and sends each page what changed in its panel.
 """
 
 import asyncio
 import contextlib
 import contextvars
+import functools
 import logging
 import weakref
 
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+from . import diff, panels
 from .layers import RECONNECTED
-from .shown import Shown, revision_of
+from .shown import UPDATED, Shown, revision_of
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +52,7 @@ class Feed:
         self.state = None  # the consumers' `SharedRead` of the current state (HTML)
         self.shown = None  # what the pages are shown (`Shown`), once the state is read
         self.early = []  # pushes received before that (the HTML), applied on top of the read
+        self.panels = None  # the panels its pages follow (`Panels`), once one follows one
         self.channel = None
         self.tasks = []
         self.started = asyncio.ensure_future(self._start())
@@ -72,6 +80,8 @@ class Feed:
     def discard(self, consumer):
         """Forget the consumer; the feed's stop (to await) when it was the last one."""
         self.consumers.pop(consumer, None)
+        if self.panels is not None:
+            self.panels.forget(consumer)
         feeds = self._feeds.get(asyncio.get_running_loop(), {})
         if self.consumers or feeds.get((self.alias, self.group)) is not self:
             return None
@@ -116,6 +126,9 @@ class Feed:
                 if message is None:
                     continue
             if message.get("type") == "championship.update" and "html" in message:
+                if self.panels is not None:
+                    # A push without the time of the update is the race panel's alone (a passing).
+                    self.panels.changed(state=f'id="{UPDATED}"' in message["html"])
                 message = self._diffed(message)
                 if message is None:
                     continue
@@ -176,11 +189,134 @@ class Feed:
             except Exception:
                 logger.exception("renewing %s failed", self.group)
 
+    def followed_panels(self, slug, language):
+        """The feed's `Panels`, started if need be."""
+        if self.panels is None:
+            self.panels = Panels(self, slug, language)
+        return self.panels
+
     @classmethod
     def stop_later(cls, stop):
         task = asyncio.ensure_future(stop)
         cls._stopping.add(task)
         task.add_done_callback(cls._stopping.discard)
+
+
+class Panels:
+    """The panels the pages of a feed follow: each rendered once per change for all of them.
+
+    A change of the state re-renders every panel followed, a passing only the head-to-heads whose
+    skaters' races it changed (panels.py `race_marks`); renders are one at a time, in the order
+    of the changes. Each page is sent what changed in its panel since the render it holds: the
+    render it got on connecting, then each frame it was sent (`held`).
+    """
+
+    LIMIT = 100  # panels followed per feed: each costs a render per change (a what-if: a scoring)
+
+    def __init__(self, feed, slug, language):
+        self.feed = feed
+        self.render = database_sync_to_async(functools.partial(panels.rendered, slug, language))
+        self.marks = database_sync_to_async(functools.partial(panels.race_marks, slug))
+        self.following = {}  # consumer -> its panel
+        self.held = {}  # consumer -> the render (HTML) its page holds
+        self.shown = {}  # panel -> (HTML, marks) as last rendered
+        self.lock = asyncio.Lock()
+        self.pending = None  # a change not yet rendered: True (the state) or False (a passing)
+        self.task = None
+
+    async def follow(self, consumer, panel):
+        """`consumer`'s page follows `panel`, rendered now if no page of the feed did already."""
+        if panel not in self.shown and len(self.shown) >= self.LIMIT:
+            logger.warning(
+                "%s: more than %d panels followed, this page's is not", self.feed.group, self.LIMIT
+            )
+            return
+        self.following[consumer] = panel
+        async with self.lock:
+            if panel not in self.shown and consumer in self.following:
+                try:
+                    fresh = await self.render([panel])
+                except Exception:
+                    # The page keeps its panel as loaded: the live regions still follow.
+                    logger.exception("rendering a panel of %s failed", self.feed.group)
+                    return
+                if fresh is not None:
+                    self.shown.update(fresh)
+
+    def connect_frame(self, consumer):
+        """The panel whole, for a page connecting (None: it follows none); from here on it is sent
+        what changes. Called at once with the state's connect frame (no frame comes between)."""
+        shown = self.shown.get(self.following.get(consumer))
+        if shown is None:
+            return None
+        self.held[consumer] = shown[0]
+        return panels.whole(shown[0])
+
+    def forget(self, consumer):
+        panel = self.following.pop(consumer, None)
+        self.held.pop(consumer, None)
+        if panel is not None and panel not in self.following.values():
+            self.shown.pop(panel, None)
+
+    def changed(self, state):
+        self.pending = bool(self.pending) or state
+        if self.task is None or self.task.done():
+            self.task = asyncio.ensure_future(self._update())
+
+    async def _update(self):
+        while self.pending is not None:
+            state, self.pending = self.pending, None
+            try:
+                async with self.lock:
+                    await self._render(state)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("rendering the panels of %s failed", self.feed.group)
+
+    async def _render(self, state):
+        followed = set(self.shown)
+        if not state:
+            # A passing changes only the head-to-heads of skaters whose races it changed.
+            marks = await self.marks(list(followed)) if followed else {}
+            followed = {
+                panel for panel, mark in marks.items() if self.shown.get(panel, (None, mark))[1] != mark
+            }
+        if not followed:
+            return
+        fresh = await self.render(list(followed))
+        if fresh is None:
+            return  # the championship is gone
+        # The renders and what each page holds change at once (no await): a page that connects
+        # from here on gets the new renders whole, one that holds an older render what changed.
+        sends = []
+        for panel, (html, marks) in fresh.items():
+            if panel not in self.shown:
+                continue  # its last page left while it was rendered
+            old = self.shown[panel][0]
+            self.shown[panel] = (html, marks)
+            if html == old:
+                continue
+            frames = {}
+            for consumer, followed_panel in self.following.items():
+                held = self.held.get(consumer)
+                if followed_panel != panel or held is None:
+                    continue  # another panel, or not yet sent its own (it gets the new render)
+                if held not in frames:
+                    frames[held] = diff.frame(diff.changes(held, html))
+                self.held[consumer] = html
+                sends.append((consumer, frames[held]))
+        for count, (consumer, frame) in enumerate(sends, start=1):
+            if count % Feed.BATCH == 0:
+                await asyncio.sleep(0)
+            try:
+                await consumer.group_message(
+                    {"type": "championship.update", "html": frame}, "championship_update"
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("sending a panel to a consumer failed")
 
 
 class SharedRead:
