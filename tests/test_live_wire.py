@@ -6,13 +6,16 @@ reactor runs)."""
 
 import asyncio
 import functools
+import gc
 import logging
+import weakref
 
 import pytest
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketFactory
 from twisted.internet.abstract import FileDescriptor
 from twisted.internet.testing import MemoryReactor
+from twisted.web.http import HTTPChannel
 
 from championships.live.wire import DaphneWire
 
@@ -50,15 +53,21 @@ def first_frame(monkeypatch):
     """Each test is a fresh process: its first frame chooses the path."""
     monkeypatch.setattr(DaphneWire, "path", None)
     monkeypatch.setattr(DaphneWire, "_last", (None, None, None, None))
+    monkeypatch.setattr(DaphneWire, "handshake", None)
 
 
-def open_connection(room=10**9):
+def open_connection(room=10**9, handshake=None):
     """A daphne connection past its handshake, and the ASGI `send` daphne gives its consumer,
-    with its wire (as the consumer's, one per connection)."""
+    with its wire (as the consumer's, one per connection). `handshake`: the producer the upgraded
+    HTTP request leaves on the transport (daphne's, an `HTTPChannel`), None: none."""
     server = Server(application=None, endpoints=["tcp:port=0"])
     server.connections = {}
+    socket = Socket(room)
+    if handshake is not None:
+        socket.registerProducer(handshake, True)  # as the HTTP channel's connectionMade
     protocol = WebSocketFactory(server, server="Daphne").buildProtocol(None)
-    protocol.makeConnection(Socket(room))
+    socket.protocol = protocol  # as daphne hands the transport over to the WebSocket
+    protocol.makeConnection(socket)
     protocol.state = protocol.STATE_OPEN  # as autobahn's handshake leaves it
     protocol.client_addr = None  # as daphne's onConnect
     server.connections[protocol] = {}  # as daphne's protocol_connected
@@ -81,8 +90,31 @@ def missing(monkeypatch, obj, name):
             return
 
 
-def path_warnings(caplog):
-    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("live frames:")]
+def path_warnings(caplog, said="live frames:"):
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith(said)]
+
+
+def http_channel():
+    """The Twisted channel of an HTTP request, as daphne's HTTP side makes one per connection."""
+    channel = HTTPChannel()
+    channel.timeOut = None  # no idle timeout scheduled on the reactor
+    return channel
+
+
+class Producer:
+    """A producer the transport holds that is not daphne's HTTP channel: it hears what Twisted says."""
+
+    def __init__(self):
+        self.heard = []
+
+    def pauseProducing(self):
+        self.heard.append("pause")
+
+    def resumeProducing(self):
+        self.heard.append("resume")
+
+    def stopProducing(self):
+        self.heard.append("stop")
 
 
 def test_the_direct_writes_engage_when_all_is_there_and_say_so_once(caplog):
@@ -155,3 +187,59 @@ def test_a_slow_reader_is_dropped_on_the_asgi_path(monkeypatch, settings, caplog
     assert len(protocol.transport.dataBuffer) + protocol.transport._tempDataLen == 6 * 20_004
     send_frame(send, FRAME)  # dropped: nothing more is held for it
     assert len(protocol.transport.dataBuffer) + protocol.transport._tempDataLen == 6 * 20_004
+
+
+def test_a_connection_lets_go_of_its_handshake_and_says_so_once(caplog):
+    channels = [http_channel(), http_channel()]
+    connections = [open_connection(handshake=channel) for channel in channels]
+    gone = [weakref.ref(channel) for channel in channels]
+    del channels
+    with caplog.at_level(logging.WARNING, "championships.live.wire"):
+        for protocol, send in connections:
+            assert protocol.transport.producer is not None
+            send.wire.let_go_of_handshake()
+            assert protocol.transport.producer is None
+    gc.collect()
+    assert [ref() for ref in gone] == [None, None]  # nothing else held them: their memory is free
+    assert path_warnings(caplog, "live connections:") == [
+        "live connections: the handshake's HTTP channel let go"
+    ]
+
+
+def test_a_producer_that_is_not_the_handshake_is_kept_and_said(caplog):
+    producer = Producer()
+    protocol, send = open_connection(handshake=producer)
+    with caplog.at_level(logging.WARNING, "championships.live.wire"):
+        send.wire.let_go_of_handshake()
+    assert protocol.transport.producer is producer
+    assert path_warnings(caplog, "live connections:") == [
+        "live connections: handshake kept (the transport's producer is not the handshake's HTTP channel)"
+    ]
+
+
+def test_a_transport_handed_to_another_protocol_keeps_its_handshake(caplog):
+    channel = http_channel()
+    protocol, send = open_connection(handshake=channel)
+    protocol.transport.protocol = channel
+    with caplog.at_level(logging.WARNING, "championships.live.wire"):
+        send.wire.let_go_of_handshake()
+    assert protocol.transport.producer is channel
+    assert path_warnings(caplog, "live connections:") == [
+        "live connections: handshake kept (the transport is not the WebSocket's)"
+    ]
+
+
+def test_a_slow_reader_is_dropped_on_the_asgi_path_with_the_handshake_kept(monkeypatch, settings):
+    """The transport still has a producer (the handshake kept): the bound takes its place and
+    tells it what Twisted says."""
+    settings.LIVE_SEND_BUFFER_LIMIT = 50_000
+    producer = Producer()
+    protocol, send = open_connection(room=0, handshake=producer)
+    missing(monkeypatch, protocol.transport, "offset")
+    for _ in range(6):
+        send_frame(send, FRAME)
+    assert not protocol.transport.aborted
+    send_frame(send, FRAME)
+    assert protocol.transport.aborted
+    assert len(protocol.transport.dataBuffer) + protocol.transport._tempDataLen == 6 * 20_004
+    assert producer.heard[0] == "pause"

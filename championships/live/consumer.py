@@ -48,6 +48,8 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
         self.channel_layer = None  # no channel of its own: frames come through the feed
         self.base_send = send
         self.wire = DaphneWire.of(send)
+        if self.wire is not None:
+            self.wire.let_go_of_handshake()
         try:
             while True:
                 await self.dispatch(await receive())

@@ -5,6 +5,13 @@ bytes wait for it (beyond what the kernel holds), instead of being buffered for 
 The direct writes rely on private attributes of daphne, autobahn and Twisted (`DIRECT_NEEDS`).
 They are checked once, at the first frame of the process (`direct_path`): when one is missing,
 every frame goes through ASGI, still bounded (`SlowReader`, on Twisted's public producer API).
+
+Each connection also lets go of its HTTP handshake (`let_go_of_handshake`): daphne leaves the
+upgraded request's Twisted `HTTPChannel` registered as the producer of the connection's transport,
+which keeps the channel, its request and their headers and buffers alive for the life of the
+WebSocket (about 5 KB per spectator, bench/README.md). Only where the transport's producer is
+exactly that channel, handed over to the WebSocket protocol, is it unregistered (Twisted's public
+`IConsumer.unregisterProducer`); anywhere else it is kept, at no cost but the memory.
 """
 
 import functools
@@ -32,6 +39,9 @@ DIRECT_NEEDS = {
     "prepared frame": ("payloadHybi",),
 }
 
+# What letting go of the handshake reads or calls, on the connection's transport.
+HANDSHAKE_NEEDS = ("producer", "protocol", "unregisterProducer")
+
 
 def direct_path(server, protocol):
     """(True, why) when every attribute the direct writes need is there, else (False, why)."""
@@ -58,26 +68,51 @@ def direct_path(server, protocol):
     return True, "daphne direct writes"
 
 
+def handshake_channel(protocol):
+    """(the handshake's HTTPChannel the transport still holds, or None; why)."""
+    try:
+        from twisted.web.http import HTTPChannel
+    except ImportError:
+        return None, "Twisted's HTTPChannel missing"
+    transport = getattr(protocol, "transport", None)
+    for name in HANDSHAKE_NEEDS:
+        if not hasattr(transport, name):
+            return None, f"daphne's transport {name} missing"
+    if transport.protocol is not protocol:
+        return None, "the transport is not the WebSocket's"
+    if not isinstance(transport.producer, HTTPChannel):
+        return None, "the transport's producer is not the handshake's HTTP channel"
+    return transport.producer, "the handshake's HTTP channel let go"
+
+
 class SlowReader:
     """The slow-reader bound through ASGI: a push producer on the connection's transport
     (Twisted's public `IPushProducer`), paused by Twisted while its send buffer is full; the
-    frames sent meanwhile are counted, and the browser dropped past `LIVE_SEND_BUFFER_LIMIT`."""
+    frames sent meanwhile are counted, and the browser dropped past `LIVE_SEND_BUFFER_LIMIT`.
+    A producer the transport had (one `let_go_of_handshake` did not know) is told the same."""
 
-    __slots__ = ("dropped", "held")
+    __slots__ = ("dropped", "held", "previous")
 
-    def __init__(self):
+    def __init__(self, previous):
         self.held = None  # bytes sent since Twisted paused us; None: not paused
         self.dropped = False
+        self.previous = previous
 
     def pauseProducing(self):
         if self.held is None:  # Twisted says it again at each write while the buffer is full
             self.held = 0
+        if self.previous is not None:
+            self.previous.pauseProducing()
 
     def resumeProducing(self):
         self.held = None
+        if self.previous is not None:
+            self.previous.resumeProducing()
 
     def stopProducing(self):
         self.dropped = True
+        if self.previous is not None:
+            self.previous.stopProducing()
 
 
 class DaphneWire:
@@ -95,6 +130,8 @@ class DaphneWire:
     _last = (None, None, None, None)
     # (direct writes possible, why), found at the process's first frame.
     path = None
+    # Whether the process's first connection let go of its handshake (said once: `handshake`).
+    handshake = None
 
     def __init__(self, server, protocol):
         self.server = server
@@ -119,6 +156,16 @@ class DaphneWire:
         ):
             return cls(func.__self__, send.args[0])
         return None
+
+    def let_go_of_handshake(self):
+        """Unregister the upgraded HTTP request's channel from the transport, where it is exactly
+        that (`handshake_channel`): nothing else holds it, its memory is freed."""
+        channel, why = handshake_channel(self.protocol)
+        if DaphneWire.handshake is None:
+            DaphneWire.handshake = channel is not None
+            logger.warning("live connections: %s", why if channel is not None else f"handshake kept ({why})")
+        if channel is not None:
+            self.protocol.transport.unregisterProducer()
 
     @staticmethod
     def waiting(transport):
@@ -160,8 +207,11 @@ class DaphneWire:
         """The ASGI path: False (send `text` through ASGI) unless the browser stopped reading."""
         bound = self.bound
         if bound is None:
-            bound = self.bound = SlowReader()
-            self.protocol.transport.registerProducer(bound, True)  # Twisted's public IConsumer
+            transport = self.protocol.transport  # Twisted's public IConsumer, from here on
+            bound = self.bound = SlowReader(getattr(transport, "producer", None))
+            if bound.previous is not None:
+                transport.unregisterProducer()  # a transport takes one producer: ours tells it
+            transport.registerProducer(bound, True)
         if bound.dropped:
             return True
         if bound.held is not None:
