@@ -14,10 +14,12 @@ import pytest
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketFactory
 from twisted.internet.abstract import FileDescriptor
+from twisted.internet.error import ConnectionDone
 from twisted.internet.testing import MemoryReactor
+from twisted.python.failure import Failure
 from twisted.web.http import HTTPChannel
 
-from championships.live.wire import DaphneWire
+from championships.live.wire import HANDSHAKE_LEFTOVERS, DaphneWire
 
 
 class Socket(FileDescriptor):
@@ -71,6 +73,43 @@ def open_connection(room=10**9, handshake=None):
     protocol.state = protocol.STATE_OPEN  # as autobahn's handshake leaves it
     protocol.client_addr = None  # as daphne's onConnect
     server.connections[protocol] = {}  # as daphne's protocol_connected
+    send = functools.partial(server.handle_reply, protocol)
+    send.wire = DaphneWire.of(send)
+    return protocol, send
+
+
+HANDSHAKE = (
+    b"GET /ws/x/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+    b"Origin: http://127.0.0.1\r\n\r\n"
+)
+
+
+@pytest.fixture
+def loop():
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # daphne starts the application on the current loop
+    yield loop
+    asyncio.set_event_loop(None)
+    loop.close()
+
+
+def handshaken_connection(loop):
+    """A daphne connection through its whole handshake, as the consumer has it once it has
+    accepted: daphne's HTTP side left its channel on the transport, autobahn read the request,
+    daphne made the application, the application accepted."""
+    server = Server(application=lambda **_: loop.create_future(), endpoints=["tcp:port=0"])
+    server.connections = {}
+    socket = Socket(10**9)
+    socket.registerProducer(http_channel(), True)  # as the HTTP channel's connectionMade
+    protocol = WebSocketFactory(server, server="Daphne").buildProtocol(None)
+    socket.protocol = protocol  # as daphne hands the transport over to the WebSocket
+    protocol._raw_query_string = b""  # as daphne's HTTP side passes it on
+    protocol.makeConnection(socket)
+    protocol.dataReceived(HANDSHAKE)
+    protocol.handle_reply({"type": "websocket.accept"})  # the consumer's accept, through daphne
+    socket.doWrite()  # as the reactor, once the socket can take the answer
+    assert protocol.state == protocol.STATE_OPEN and socket.sent.startswith(b"HTTP/1.1 101 ")
     send = functools.partial(server.handle_reply, protocol)
     send.wire = DaphneWire.of(send)
     return protocol, send
@@ -189,20 +228,44 @@ def test_a_slow_reader_is_dropped_on_the_asgi_path(monkeypatch, settings, caplog
     assert len(protocol.transport.dataBuffer) + protocol.transport._tempDataLen == 6 * 20_004
 
 
-def test_a_connection_lets_go_of_its_handshake_and_says_so_once(caplog):
-    channels = [http_channel(), http_channel()]
-    connections = [open_connection(handshake=channel) for channel in channels]
-    gone = [weakref.ref(channel) for channel in channels]
-    del channels
+def test_an_open_connection_lets_go_of_its_handshake_and_says_so_once(loop, caplog):
+    connections = [handshaken_connection(loop) for _ in range(2)]
+    channels = [weakref.ref(protocol.transport.producer) for protocol, _ in connections]
     with caplog.at_level(logging.WARNING, "championships.live.wire"):
         for protocol, send in connections:
-            assert protocol.transport.producer is not None
             send.wire.let_go_of_handshake()
             assert protocol.transport.producer is None
+            assert set(HANDSHAKE_LEFTOVERS) & set(vars(protocol)) == set()
     gc.collect()
-    assert [ref() for ref in gone] == [None, None]  # nothing else held them: their memory is free
+    assert [ref() for ref in channels] == [None, None]  # nothing else held them: their memory is free
     assert path_warnings(caplog, "live connections:") == [
-        "live connections: the handshake's HTTP channel let go"
+        "live connections: the handshake's HTTP channel let go; 30 handshake attributes let go"
+    ]
+    # The connection goes on as before: a frame, the server's close, the browser gone.
+    protocol, send = connections[0]
+    send_frame(send, "<p>1</p>")
+    assert protocol.transport.sent.endswith(b"\x81\x08<p>1</p>")
+    protocol.handle_reply({"type": "websocket.close", "code": 4404})
+    protocol.transport.doWrite()
+    assert protocol.transport.sent.endswith(b"\x88\x02\x11\x34")  # close, 4404
+    protocol.connectionLost(Failure(ConnectionDone()))
+    assert "disconnected" in send.func.__self__.connections[protocol]
+    queue = protocol.application_queue
+    assert [queue.get_nowait() for _ in range(queue.qsize())] == [
+        {"type": "websocket.connect"},
+        {"type": "websocket.disconnect", "code": 1006},
+    ]
+
+
+def test_a_protocol_without_one_of_the_handshake_attributes_keeps_them_all(loop, caplog):
+    protocol, send = handshaken_connection(loop)
+    del protocol._wskey  # as another autobahn might not have it
+    with caplog.at_level(logging.WARNING, "championships.live.wire"):
+        send.wire.let_go_of_handshake()
+    assert set(HANDSHAKE_LEFTOVERS) - {"_wskey"} <= set(vars(protocol))
+    assert path_warnings(caplog, "live connections:") == [
+        "live connections: the handshake's HTTP channel let go; "
+        "the handshake attributes kept (daphne's protocol _wskey missing)"
     ]
 
 
@@ -213,7 +276,8 @@ def test_a_producer_that_is_not_the_handshake_is_kept_and_said(caplog):
         send.wire.let_go_of_handshake()
     assert protocol.transport.producer is producer
     assert path_warnings(caplog, "live connections:") == [
-        "live connections: handshake kept (the transport's producer is not the handshake's HTTP channel)"
+        "live connections: the HTTP channel kept (the transport's producer is not the handshake's HTTP "
+        "channel); the handshake attributes kept (daphne's protocol http_request_data missing)"
     ]
 
 
@@ -225,7 +289,8 @@ def test_a_transport_handed_to_another_protocol_keeps_its_handshake(caplog):
         send.wire.let_go_of_handshake()
     assert protocol.transport.producer is channel
     assert path_warnings(caplog, "live connections:") == [
-        "live connections: handshake kept (the transport is not the WebSocket's)"
+        "live connections: the HTTP channel kept (the transport is not the WebSocket's); "
+        "the handshake attributes kept (daphne's protocol http_request_data missing)"
     ]
 
 

@@ -11,7 +11,10 @@ upgraded request's Twisted `HTTPChannel` registered as the producer of the conne
 which keeps the channel, its request and their headers and buffers alive for the life of the
 WebSocket (about 5 KB per spectator, bench/README.md). Only where the transport's producer is
 exactly that channel, handed over to the WebSocket protocol, is it unregistered (Twisted's public
-`IConsumer.unregisterProducer`); anywhere else it is kept, at no cost but the memory.
+`IConsumer.unregisterProducer`); anywhere else it is kept, at no cost but the memory. Once the
+connection is open, the attributes of autobahn's and daphne's protocol that only the handshake
+reads go as well (`HANDSHAKE_LEFTOVERS`: the request, its headers, handshake-only options), all
+of them or, should one be missing (another version), none.
 """
 
 import functools
@@ -41,6 +44,45 @@ DIRECT_NEEDS = {
 
 # What letting go of the handshake reads or calls, on the connection's transport.
 HANDSHAKE_NEEDS = ("producer", "protocol", "unregisterProducer")
+
+# The attributes of daphne's WebSocketProtocol that nothing reads once it is open: autobahn's
+# handshake (processHandshake, succeedHandshake) and daphne's onConnect are the only readers,
+# checked in their code for the versions requirements.txt allows. Fewer than 86 attributes left
+# also halve the instance dict (3.3 -> 1.6 KB).
+HANDSHAKE_LEFTOVERS = (
+    # autobahn: the request and response, and options only the handshake reads
+    "http_request_data",
+    "http_headers",
+    "http_status_line",
+    "http_request_uri",
+    "http_request_path",
+    "http_request_params",
+    "http_request_host",
+    "http_response_data",
+    "websocket_origin",
+    "websocket_protocols",
+    "websocket_extensions",
+    "websocket_extensions_in_use",
+    "_wskey",
+    "flashSocketPolicy",
+    "allowedOrigins",
+    "allowedOriginsPatterns",
+    "versions",
+    "perMessageCompressionAccept",
+    "webStatus",
+    "serveFlashSocketPolicy",
+    "trustXForwardedFor",
+    "allowNullOrigin",
+    "maxConnections",
+    "openHandshakeTimeout",
+    # daphne's onConnect: the headers (the scope's), the query string, the addresses
+    "clean_headers",
+    "_raw_query_string",
+    "server_addr",
+    "root_path",
+    "protocol_to_accept",
+    "application_deferred",
+)
 
 
 def direct_path(server, protocol):
@@ -83,6 +125,21 @@ def handshake_channel(protocol):
     if not isinstance(transport.producer, HTTPChannel):
         return None, "the transport's producer is not the handshake's HTTP channel"
     return transport.producer, "the handshake's HTTP channel let go"
+
+
+def handshake_leftovers(protocol):
+    """(True, why) when the open protocol has every one of `HANDSHAKE_LEFTOVERS`, else (False, why)."""
+    try:
+        from daphne.ws_protocol import WebSocketProtocol
+    except ImportError:
+        return False, "daphne's WebSocketProtocol missing"
+    if not isinstance(protocol, WebSocketProtocol):
+        return False, "not daphne's WebSocketProtocol"
+    held = vars(protocol)
+    for name in HANDSHAKE_LEFTOVERS:
+        if name not in held:
+            return False, f"daphne's protocol {name} missing"
+    return True, f"{len(HANDSHAKE_LEFTOVERS)} handshake attributes let go"
 
 
 class SlowReader:
@@ -158,14 +215,27 @@ class DaphneWire:
         return None
 
     def let_go_of_handshake(self):
-        """Unregister the upgraded HTTP request's channel from the transport, where it is exactly
-        that (`handshake_channel`): nothing else holds it, its memory is freed."""
-        channel, why = handshake_channel(self.protocol)
+        """Once the connection is open: unregister the upgraded HTTP request's channel from the
+        transport, where it is exactly that (`handshake_channel`), and drop the protocol's
+        `HANDSHAKE_LEFTOVERS` (`handshake_leftovers`); nothing else holds them."""
+        protocol = self.protocol
+        if getattr(protocol, "state", None) != getattr(protocol, "STATE_OPEN", None):
+            return  # refused or already closing: it goes soon anyway
+        channel, channel_why = handshake_channel(protocol)
+        leftovers, leftovers_why = handshake_leftovers(protocol)
         if DaphneWire.handshake is None:
-            DaphneWire.handshake = channel is not None
-            logger.warning("live connections: %s", why if channel is not None else f"handshake kept ({why})")
+            DaphneWire.handshake = (channel is not None, leftovers)
+            logger.warning(
+                "live connections: %s; %s",
+                channel_why if channel is not None else f"the HTTP channel kept ({channel_why})",
+                leftovers_why if leftovers else f"the handshake attributes kept ({leftovers_why})",
+            )
         if channel is not None:
-            self.protocol.transport.unregisterProducer()
+            protocol.transport.unregisterProducer()
+        if leftovers:
+            held = vars(protocol)
+            # A new dict, not deletions: a dict does not shrink.
+            protocol.__dict__ = {name: held[name] for name in held if name not in HANDSHAKE_LEFTOVERS}
 
     @staticmethod
     def waiting(transport):
