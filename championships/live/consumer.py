@@ -150,18 +150,8 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
 
 
 class NoSuchFeed(AsyncWebsocketConsumer):
-    """Any other path under the WebSocket router (`/ws/../`, `/ws/x%00y/`): closed as an unknown
-    championship is (4404), where channels' router would raise and log a traceback."""
-
-    async def websocket_connect(self, message):
-        """As channels' own; then the scope is let go (all the connection needs of it is read by
-        then), and under daphne the connection's handshake (`DaphneWire.let_go_of_handshake`)."""
-        try:
-            await super().websocket_connect(message)
-        finally:
-            self.scope = None
-        if self.wire is not None:
-            self.wire.let_go_of_handshake()
+    """Any path but a championship's (`/ws/../`, `/ws/x%00y/`; championships/routing.py): closed
+    as an unknown championship is (4404), not an error with a traceback."""
 
     async def connect(self):
         await self.close(code=4404)
