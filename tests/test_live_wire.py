@@ -4,12 +4,17 @@ dropped once more than LIVE_SEND_BUFFER_LIMIT bytes wait for it. A real daphne s
 protocol on Twisted's buffering transport, whose socket takes only what the test lets it (no
 reactor runs)."""
 
+import ast
 import asyncio
 import functools
 import gc
 import logging
 import weakref
+from pathlib import Path
 
+import autobahn.twisted.websocket
+import autobahn.websocket.protocol
+import daphne.ws_protocol
 import pytest
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketFactory
@@ -308,3 +313,29 @@ def test_a_slow_reader_is_dropped_on_the_asgi_path_with_the_handshake_kept(monke
     assert protocol.transport.aborted
     assert len(protocol.transport.dataBuffer) + protocol.transport._tempDataLen == 6 * 20_004
     assert producer.heard[0] == "pause"
+
+
+def test_only_the_handshake_reads_the_attributes_let_go():
+    """Read in the installed daphne and autobahn: a version that reads one of them once the
+    connection is open (anywhere but the server's handshake, or a client's or factory's code)
+    fails here, not in a browser's connection."""
+    handshake = {"processHandshake", "succeedHandshake", "_connectionMade", "onConnect"}
+    readers = set()
+    for module in (autobahn.websocket.protocol, autobahn.twisted.websocket, daphne.ws_protocol):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
+            if "Client" in cls.name or "Factory" in cls.name:
+                continue
+            for function in cls.body:
+                if not isinstance(function, ast.FunctionDef) or function.name in handshake:
+                    continue
+                for node in ast.walk(function):
+                    if (
+                        isinstance(node, ast.Attribute)
+                        and isinstance(node.value, ast.Name)
+                        and node.value.id == "self"
+                        and node.attr in HANDSHAKE_LEFTOVERS
+                        and not isinstance(node.ctx, ast.Store)
+                    ):
+                        readers.add(f"{cls.name}.{function.name} reads {node.attr}")
+    assert readers == set()

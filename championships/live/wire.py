@@ -235,7 +235,9 @@ class DaphneWire:
         if leftovers:
             held = vars(protocol)
             # A new dict, not deletions: a dict does not shrink.
-            protocol.__dict__ = {name: held[name] for name in held if name not in HANDSHAKE_LEFTOVERS}
+            protocol.__dict__ = {
+                name: value for name, value in held.items() if name not in HANDSHAKE_LEFTOVERS
+            }
 
     @staticmethod
     def waiting(transport):
