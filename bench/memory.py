@@ -103,29 +103,28 @@ def main():
 
 
 def measure(workdir, children, log, directory, args):
-    if True:
-        setup_django(workdir)
-        seed_demo()
-        spectators = Spectators(children, args.budget)
-        target, _procs = start_channels(children, workdir, None, "channels in-process")
-        pid = target.pids[0]
-        # Warm up (imports, templates, the feed's state), as bench/fanout.py does.
-        spectators.connect(target.tag, target.urls, 5, 30)
-        spectators.close(target.tag)
-        time.sleep(0.5)
-        rss_before = rss_kb(pid)
-        before = dump(pid, directory, 0)
-        log(f"connecting {args.clients} spectators")
-        result = spectators.connect(
-            target.tag, target.urls, args.clients, timeout=max(240, args.clients / 5)
-        )  # slow under tracemalloc
-        if result["failed"]:
-            log(f"{result['failed']} connections failed ({', '.join(result['errors'])})")
-        time.sleep(1.0)
-        rss_after = rss_kb(pid)
-        after = dump(pid, directory, 1)
-        report(before, after, result["connected"], rss_before, rss_after, args.top)
-        spectators.close()
+    """The dumps before and after the spectators connect, then the report."""
+    setup_django(workdir)
+    seed_demo()
+    spectators = Spectators(children, args.budget)
+    target, _procs = start_channels(children, workdir, None, "channels in-process")
+    pid = target.pids[0]
+    # Warm up (imports, templates, the feed's state), as bench/fanout.py does.
+    spectators.connect(target.tag, target.urls, 5, 30)
+    spectators.close(target.tag)
+    time.sleep(0.5)
+    rss_before = rss_kb(pid)
+    before = dump(pid, directory, 0)
+    log(f"connecting {args.clients} spectators")
+    # Slow under tracemalloc, and slower on a busy machine: connections may time out (reported).
+    result = spectators.connect(target.tag, target.urls, args.clients, timeout=max(240, args.clients / 5))
+    if result["failed"]:
+        log(f"{result['failed']} connections failed ({', '.join(result['errors'])})")
+    time.sleep(1.0)
+    rss_after = rss_kb(pid)
+    after = dump(pid, directory, 1)
+    report(before, after, result["connected"], rss_before, rss_after, args.top)
+    spectators.close()
 
 
 if __name__ == "__main__":
