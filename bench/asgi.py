@@ -10,12 +10,18 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
+if os.environ.get("BENCH_MEMORY_DIR"):  # bench/memory.py: what the process holds, on SIGUSR1
+    from bench import memory_probe
+
+    memory_probe.install(os.environ["BENCH_MEMORY_DIR"])
+
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path
 
 from bench.marks import mark
 from sprintboard.asgi import application as app_application
+from sprintboard.asgi import django_asgi_app
 
 VARIANT = os.environ.get("BENCH_VARIANT", "app")
 
@@ -27,7 +33,7 @@ else:
     consumer = stock.StockConsumer if VARIANT == "stock" else stock.StockConsumerNoHop
     served = ProtocolTypeRouter(
         {
-            "http": app_application.application_mapping["http"],
+            "http": django_asgi_app,
             "websocket": AllowedHostsOriginValidator(
                 URLRouter([path("ws/<slug:slug>/", consumer.as_asgi())])
             ),

@@ -216,7 +216,10 @@ class Group:
         return [
             s
             for s in self.spectators
-            if not s.closed and s.first_frame.done() and not s.first_frame.exception()
+            if not s.closed
+            and s.first_frame.done()
+            and not s.first_frame.cancelled()
+            and not s.first_frame.exception()
         ]
 
 

@@ -173,6 +173,13 @@ async def test_a_missing_origin_is_refused(championship):
     await communicator.disconnect()
 
 
+async def test_an_origin_that_cannot_be_read_is_refused(championship):
+    communicator = WebsocketCommunicator(application, PATH, headers=[(b"origin", b"http://[::1")])
+    ok, _ = await communicator.connect(timeout=TIMEOUT)
+    assert not ok
+    await communicator.disconnect()
+
+
 async def test_the_other_allowed_host_is_accepted(championship):
     state = await state_on_connect(headers=[(b"origin", b"http://localhost:8000")])
     assert "111.315" in state

@@ -46,6 +46,7 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
         not need: the browser's messages are awaited in this task, not in a task per message
         raced against a channel-layer receive (each idle connection holds less memory)."""
         self.scope = scope
+        del scope  # the consumer holds it alone, and lets go of it once connected
         self.channel_layer = None  # no channel of its own: frames come through the feed
         self.base_send = send
         self.wire = DaphneWire.of(send)
@@ -70,6 +71,16 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def websocket_connect(self, message):
+        """As channels' own; then the scope is let go (all the connection needs of it is read by
+        then), and under daphne the connection's handshake (`DaphneWire.let_go_of_handshake`)."""
+        try:
+            await super().websocket_connect(message)
+        finally:
+            self.scope = None
+        if self.wire is not None:
+            self.wire.let_go_of_handshake()
 
     async def connect(self):
         slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -146,8 +157,8 @@ class ChampionshipConsumer(AsyncWebsocketConsumer):
 
 
 class NoSuchFeed(AsyncWebsocketConsumer):
-    """Any other path under the WebSocket router (`/ws/../`, `/ws/x%00y/`): closed as an unknown
-    championship is (4404), where channels' router would raise and log a traceback."""
+    """Any path but a championship's (`/ws/../`, `/ws/x%00y/`; championships/routing.py): closed
+    as an unknown championship is (4404), not an error with a traceback."""
 
     async def connect(self):
         await self.close(code=4404)
