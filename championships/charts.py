@@ -24,6 +24,7 @@ LABEL_X = RIGHT + 14
 LABEL_SPACING = 25
 LABEL_LENGTH = 22  # longer names are shortened to the first name's initial ("A. Rijpma-de Jong"), then cut
 MARKER_SIZE = 5
+TEXT_DROP = 4  # a text's baseline below the middle of its line (15 px type)
 
 GAP_TOP = 5
 BUMP_TOP = 10
@@ -73,11 +74,31 @@ class Series:
         """The label is not level with the line's end: a thin line joins them."""
         return abs(self.label_y - self.last.y) > 0.5
 
+    @property
+    def markers(self):
+        """The markers at the points as one path, with the label's when no line goes to it (the
+        line is drawn over the point's marker and under the label's)."""
+        markers = "".join(p.marker for p in self.points)
+        return markers if self.label_moved else markers + self.label_marker
+
+    @property
+    def label_baseline(self):
+        return _number(self.label_y + TEXT_DROP)
+
 
 @dataclass(frozen=True)
 class Tick:
     position: float
     value: object
+
+    @property
+    def at(self):
+        return _number(self.position)
+
+    @property
+    def baseline(self):
+        """Of a text level with the tick (its middle at the tick)."""
+        return _number(self.position + TEXT_DROP)
 
 
 @dataclass(frozen=True)
@@ -111,6 +132,13 @@ class Chart:
                 (s.skater.name, tuple((p.x, p.y, p.value) for p in s.points), s.label_y) for s in self.series
             ),
         )
+
+    @property
+    def grid(self):
+        """SVG path data of the lines across (at the values) and along (at the distances)."""
+        across = "".join(f"M{self.left} {t.at}H{self.right}" for t in self.y_ticks)
+        along = "".join(f"M{t.at} {self.top}V{self.bottom}" for t in self.x_ticks)
+        return across, along
 
     # Where the axes' texts go.
     @property
@@ -307,3 +335,8 @@ def _steps(step, ceiling):
 
 def _round(value):
     return round(float(value), 1)
+
+
+def _number(value):
+    """A coordinate as SVG writes it: no trailing zeros ("16", "63.2")."""
+    return f"{_round(value):g}"
