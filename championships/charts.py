@@ -76,10 +76,15 @@ class Series:
 
     @property
     def markers(self):
-        """The markers at the points as one path, with the label's when no line goes to it (the
-        line is drawn over the point's marker and under the label's)."""
-        markers = "".join(p.marker for p in self.points)
-        return markers if self.label_moved else markers + self.label_marker
+        """The markers at the points, and the label's unless a line joins them (drawn over the
+        point's marker and under the label's). Each a path of its own: drawn as one path, their
+        edges come out a shade different."""
+        return [p.marker for p in self.points] + ([] if self.label_moved else [self.label_marker])
+
+    @property
+    def to_label(self):
+        """The line from the last point to the label: x1, y1, x2, y2."""
+        return tuple(_number(v) for v in (self.last.x, self.last.y, self.label_x, self.label_y))
 
     @property
     def label_baseline(self):
@@ -132,13 +137,6 @@ class Chart:
                 (s.skater.name, tuple((p.x, p.y, p.value) for p in s.points), s.label_y) for s in self.series
             ),
         )
-
-    @property
-    def grid(self):
-        """SVG path data of the lines across (at the values) and along (at the distances)."""
-        across = "".join(f"M{self.left} {t.at}H{self.right}" for t in self.y_ticks)
-        along = "".join(f"M{t.at} {self.top}V{self.bottom}" for t in self.x_ticks)
-        return across, along
 
     # Where the axes' texts go.
     @property
@@ -303,17 +301,18 @@ def marker_path(shape, x, y, size=MARKER_SIZE):
         return f"{_round(x + dx):g},{_round(y + dy):g}"
 
     if shape == "circle":
-        return f"M{at(-r, 0)}a{r:g},{r:g} 0 1,0 {2 * r:g},0a{r:g},{r:g} 0 1,0 {-2 * r:g},0z"
+        return f"M{at(-r, 0)}a{r:g},{r:g} 0 1,0 {2 * r:g},0a{r:g},{r:g} 0 1,0{-2 * r:g},0z"
     if shape == "square":
         s = _round(r * 0.9)
         return f"M{at(-s, -s)}h{2 * s:g}v{2 * s:g}h{-2 * s:g}z"
+    # (Points after a moveto are lines to them.)
     if shape == "triangle":
-        return f"M{at(0, -r * 1.15)}L{at(r * 1.1, r * 0.8)}L{at(-r * 1.1, r * 0.8)}z"
+        return f"M{at(0, -r * 1.15)} {at(r * 1.1, r * 0.8)} {at(-r * 1.1, r * 0.8)}z"
     if shape == "diamond":
         d = r * 1.2
-        return f"M{at(0, -d)}L{at(d, 0)}L{at(0, d)}L{at(-d, 0)}z"
+        return f"M{at(0, -d)} {at(d, 0)} {at(0, d)} {at(-d, 0)}z"
     # cross: two strokes, drawn with the line's stroke and no fill
-    return f"M{at(-r, -r)}L{at(r, r)}M{at(-r, r)}L{at(r, -r)}"
+    return f"M{at(-r, -r)} {at(r, r)}M{at(-r, r)} {at(r, -r)}"
 
 
 def _nice_step(largest):

@@ -27,7 +27,7 @@ def figure(html, kind):
 def labels(html, kind):
     """The labels at the lines' ends, as the chart writes them."""
     svg = re.search(rf'<figure class="chart chart-{kind}">.*?</figure>', html, re.S).group(0)
-    series = re.findall(r'<g class="series".*?</g>', svg, re.S)
+    series = re.findall(r"<g stroke=.*?</text>", svg, re.S)
     return [text(re.search(r"<text [^>]*>(.*?)</text>", g, re.S).group(1)) for g in series]
 
 
