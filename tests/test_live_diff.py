@@ -157,9 +157,11 @@ def test_every_kind_of_change_applied_to_the_previous_render_gives_the_new_one(s
         page = applied(page, frame)
         fresh = Shown(new).connect_frame()
         assert same_text(_unmarked(page), _unmarked(fresh)), what
-        # Only what changed: never the whole state again, save when the structure changes
-        # (the first result of a distance: the classification's heading and columns).
-        assert all(not f.startswith('<section id="distance-') for f in fragments(frame)), what
+        # Only what changed: never a region whole again, not even when a distance starts (a
+        # column more, rows in two groups) or ends (the podium, the charts); the race panel is
+        # always sent whole.
+        whole = ('<section id="classification"', '<section id="distance-', "<thead")
+        assert all(not f.startswith(whole) for f in fragments(frame)), what
 
 
 def test_rows_that_change_places_are_moved_not_resent():
@@ -185,6 +187,43 @@ def test_a_changed_cell_is_sent_alone():
     assert diff.frame(diff.changes(row.format("1.0"), row.format("2.0"))) == (
         '<table id="live-rows" hx-swap-oob="none"><td hx-swap-oob="innerHTML:#r1-points">2.0</td></table>'
     )
+
+
+def test_a_cell_new_in_every_row_is_inserted_into_each():
+    def table(cells):
+        rows = "".join(f'<tr id="r{i}">' + "\n".join(c.format(i) for c in cells) + "</tr>" for i in (1, 2))
+        return f'<section id="s" hx-swap-oob="true"><table><tbody id="b">{rows}</tbody></table></section>'
+
+    old = table(['<td id="r{0}-a">{0}</td>', '<td id="r{0}-z">z</td>'])
+    new = table(['<td id="r{0}-a">{0}</td>', '<td id="r{0}-n">new</td>', '<td id="r{0}-z">z</td>'])
+    assert diff.changes(old, new) == [
+        '<tr hx-swap-oob="afterend:#r1-a">\n<td id="r1-n">new</td></tr>',
+        '<tr hx-swap-oob="afterend:#r2-a">\n<td id="r2-n">new</td></tr>',
+    ]
+    assert applied(old, diff.frame(diff.changes(old, new))) == new
+    # And gone again: one deletion for all.
+    assert diff.changes(new, old) == ['<i hx-swap-oob="delete:#r1-n,#r2-n"></i>']
+    assert same_text(applied(new, diff.frame(diff.changes(new, old))), old)
+
+
+def test_a_line_new_after_text_is_appended_with_the_text_kept():
+    """The chase under a name: after the name and country (no ids), before the cell's end."""
+    cell = '<section id="s" hx-swap-oob="true"><p id="c1-name"><a href="/h">Kok</a>\n<span>NED</span>\n{}</p></section>'
+    old, new = cell.format(""), cell.format('<span id="c1-chase">needs 1:13.80</span>')
+    assert diff.changes(old, new) == [
+        '<p hx-swap-oob="beforeend:#c1-name"><span id="c1-chase">needs 1:13.80</span></p>'
+    ]
+    assert applied(old, diff.frame(diff.changes(old, new))) == new
+
+
+def test_cells_given_the_same_content_share_one_fragment():
+    row = '<section id="s" hx-swap-oob="true"><p id="p1">{}</p><p id="p2">{}</p><p id="p3">{}</p></section>'
+    old, new = row.format("1.0", "2.0", "3.0"), row.format("", "", "3.5")
+    assert diff.changes(old, new) == [
+        '<p hx-swap-oob="innerHTML:#p1,#p2"></p>',
+        '<p hx-swap-oob="innerHTML:#p3">3.5</p>',
+    ]
+    assert applied(old, diff.frame(diff.changes(old, new))) == new
 
 
 def _closing(change):

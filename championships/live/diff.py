@@ -1,18 +1,31 @@
 """Diff frames: what changed between two renders of the live regions, as `hx-swap-oob` elements.
 
 A region (`#classification`, `#distance-4`, ...) is a tree of elements with an `id` (the keyed
-elements: the region, its title, its table bodies, their rows). Between two renders, an element
-whose markup around its keyed children (its "shell") is the same keeps its place, and only its
-changed children are sent; otherwise it is sent whole. Rows that changed places are sent at the
-place they now take: each row replaces the element that was there (`hx-swap-oob="outerHTML:#old"`,
-htmx resolving every target before it swaps any). Applied in one go to the old render, the
-fragments give exactly the new one (tests/test_live_diff.py).
+elements: the region, its title, its table bodies, their rows and cells). Between two renders:
+
+- an element whose start tag changed is sent whole (`hx-swap-oob="true"`, or
+  `"outerHTML:#old"` where another element now takes its place);
+- an element without keyed children whose content changed is sent as its new content
+  (`innerHTML`), one element for all those that now hold the same (`innerHTML:#a,#b`: a
+  selector list), which is most of a push: emptied cells, the same "–";
+- in an element whose keyed children changed, the children that keep their order stay (and are
+  diffed in turn); the others are deleted where they were (one `delete:#a,#b` for all) and
+  inserted where they now are, with the text around them, after the child before or before the
+  one after (`afterend:#x`, `beforebegin:#x`), or first or last (`afterbegin`, `beforeend`). Only
+  where the markup between the children that stay is the same, white space aside; else the
+  element is sent whole. A new distance's cell in every row is one small insertion per row.
+
+Insertions come first in a frame: htmx finds every target before it swaps any and swaps in the
+frame's order, and an element replaced before them could not say where they go any more.
+Applied to the old render, the fragments give the new one, white space between words and tags
+aside as a browser lays it out (tests/test_live_diff.py).
 
 Table parts (`tr`, `thead`, `tbody`) cannot stand alone in HTML: a frame carries them inside one
 `<table id="live-rows" hx-swap-oob="none">`, which htmx drops once it has taken them out.
 
-The HTML is the project's own templates' output: well-formed, attributes quoted, text escaped.
-Inside an `<svg>` ids are not keys (a chart is sent whole: SVG parts cannot stand alone either).
+The HTML is the project's own templates' output: well-formed, attributes quoted, text escaped,
+ids that a selector names as they are (else that element is sent whole). Inside an `<svg>` ids
+are not keys (a chart is sent whole: SVG parts cannot stand alone either).
 """
 
 import bisect
