@@ -216,6 +216,25 @@ def test_a_line_new_after_text_is_appended_with_the_text_kept():
     assert applied(old, diff.frame(diff.changes(old, new))) == new
 
 
+def test_a_row_that_moves_takes_its_unchanged_cells_along():
+    rows = "".join(
+        f'<tr id="r{i}"><td id="r{i}-name">Skater {i}, a long name</td><td id="r{i}-rank">{i}</td></tr>'
+        for i in (1, 2)
+    )
+    old = f'<section id="s" hx-swap-oob="true"><table><tbody id="b">{rows}</tbody></table></section>'
+    new = old.replace(
+        rows,
+        '<tr id="r2"><td id="r2-name">Skater 2, a long name</td><td id="r2-rank">1</td></tr>'
+        '<tr id="r1"><td id="r1-name">Skater 1, a long name</td><td id="r1-rank">2</td></tr>',
+    )
+    assert diff.changes(old, new) == [
+        '<tbody hx-swap-oob="afterbegin:#b"><tr id="r2"><td id="r2-name" hx-preserve></td><td id="r2-rank">1</td></tr></tbody>',
+        '<td hx-swap-oob="innerHTML:#r1-rank">2</td>',
+        '<i hx-swap-oob="delete:#r2"></i>',
+    ]
+    assert applied(old, diff.frame(diff.changes(old, new))) == new
+
+
 def test_cells_given_the_same_content_share_one_fragment():
     row = '<section id="s" hx-swap-oob="true"><p id="p1">{}</p><p id="p2">{}</p><p id="p3">{}</p></section>'
     old, new = row.format("1.0", "2.0", "3.0"), row.format("", "", "3.5")

@@ -155,6 +155,7 @@ def _diff_children(old, o, new, n, edits):
     old_ids, new_ids = [c.id for c in o.children], [c.id for c in n.children]
     stays = set(new_ids) if old_ids == new_ids else _keeping_order(old_ids, new_ids)
     old_gaps, new_gaps = _gaps(old, o, stays), _gaps(new, n, stays)
+    was = {c.id: c for c in o.children}
     kept = [c for c in n.children if c.id in stays]
     inserted, deleted = [], []
     for at, ((old_texts, removed), (new_texts, added)) in enumerate(zip(old_gaps, new_gaps)):
@@ -167,13 +168,14 @@ def _diff_children(old, o, new, n, edits):
                 return False
             continue
         before, after = (kept[at - 1] if at else None), (kept[at] if at < len(kept) else None)
+        added_html = [_preserving(old, was.get(c.id), new, c) for c in added]
         if _spaced(new_texts[-1]) == left:  # right after the child before, or first
-            content = "".join(t + new[c.start : c.end] for t, c in zip(new_texts, added))
+            content = "".join(t + html for t, html in zip(new_texts, added_html))
             tag, swap = (
                 (before.parent, f"afterend:#{before.id}") if before else (n.tag, f"afterbegin:#{n.id}")
             )
         elif _spaced(new_texts[0]) == left:  # right before the child after, or last
-            content = "".join(new[c.start : c.end] + t for c, t in zip(added, new_texts[1:]))
+            content = "".join(html + t for html, t in zip(added_html, new_texts[1:]))
             tag, swap = (after.parent, f"beforebegin:#{after.id}") if after else (n.tag, f"beforeend:#{n.id}")
         else:
             return False
@@ -182,10 +184,32 @@ def _diff_children(old, o, new, n, edits):
         inserted.append(f'<{tag} hx-swap-oob="{swap}">{content}</{tag}>')
     edits.inserted += inserted
     edits.deleted += deleted
-    was = {c.id: c for c in o.children}
     for child in kept:
         _diff(old, was[child.id], new, child, edits)
     return True
+
+
+def _preserving(old, o, new, n):
+    """Element `n` (new) as inserted: where it moved from `o` (old), its children that are as
+    they were are the page's own, moved along (`hx-preserve`: htmx puts the element of that id
+    in the placeholder's place), not sent again."""
+    if o is None:
+        return new[n.start : n.end]
+    was = {c.id: c for c in o.children}
+    parts, at = [], n.start
+    for child in n.children:
+        before = was.get(child.id)
+        placeholder = f'<{child.tag} id="{child.id}" hx-preserve></{child.tag}>'
+        if (
+            before is not None
+            and child.tag not in VOID
+            and len(placeholder) < child.end - child.start
+            and old[before.start : before.end] == new[child.start : child.end]
+        ):
+            parts += [new[at : child.start], placeholder]
+            at = child.end
+    parts.append(new[at : n.end])
+    return "".join(parts)
 
 
 def _gaps(html, node, stays):

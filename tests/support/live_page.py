@@ -8,6 +8,7 @@ from championships.live import diff
 
 SWAP = re.compile(r'^<([a-zA-Z][a-zA-Z0-9]*)((?:\s[^>]*?)?) hx-swap-oob="([^"]*)"')
 BETWEEN_TAGS = re.compile(r">\s+<")
+PRESERVED = re.compile(r'<([a-z]+) id="([^"]+)" hx-preserve></\1>')
 WHITE = re.compile(r"\s+")
 
 
@@ -30,6 +31,9 @@ def applied(page, frame):
         if not selectors:
             selectors = "#" + diff.keyed(part).children[0].id
         content = part[part.index(">") + 1 : part.rindex("<")]
+        # An element of the page moved into its placeholder (the page before the frame: nothing
+        # else of the frame touches it).
+        content = PRESERVED.sub(lambda m: page[nodes[m.group(2)].start : nodes[m.group(2)].end], content)
         for selector in selectors.split(","):
             assert selector.startswith("#"), f"a target the test double cannot find: {selector}"
             target = nodes.get(selector[1:])
