@@ -104,7 +104,25 @@ def keyed(html):
 
 def regions(frame):
     """{id: HTML} of a frame's top elements, in order."""
-    return {node.id: frame[node.start : node.end] for node in keyed(frame).children}
+    return {key: html for key, (html, _) in parsed(frame).items()}
+
+
+def parsed(frame):
+    """{id: (HTML, its `keyed` tree)} of a frame's top elements, in order: the frame parsed once."""
+    out = {}
+    for node in keyed(frame).children:
+        root = Node(None, None, 0, 0, None)
+        root.end = node.end - node.start
+        root.children.append(_shifted(node, node.start))
+        out[node.id] = (frame[node.start : node.end], root)
+    return out
+
+
+def _shifted(node, by):
+    shifted = Node(node.id, node.tag, node.start - by, node.inner - by, node.parent)
+    shifted.end = node.end - by
+    shifted.children = [_shifted(child, by) for child in node.children]
+    return shifted
 
 
 class Edits:
