@@ -24,6 +24,7 @@ LABEL_X = RIGHT + 14
 LABEL_SPACING = 25
 LABEL_LENGTH = 22  # longer names are shortened to the first name's initial ("A. Rijpma-de Jong"), then cut
 MARKER_SIZE = 5
+TEXT_DROP = 4  # a text's baseline below the middle of its line (15 px type)
 
 GAP_TOP = 5
 BUMP_TOP = 10
@@ -73,11 +74,36 @@ class Series:
         """The label is not level with the line's end: a thin line joins them."""
         return abs(self.label_y - self.last.y) > 0.5
 
+    @property
+    def markers(self):
+        """The markers at the points, and the label's unless a line joins them (drawn over the
+        point's marker and under the label's). Each a path of its own: drawn as one path, their
+        edges come out a shade different."""
+        return [p.marker for p in self.points] + ([] if self.label_moved else [self.label_marker])
+
+    @property
+    def to_label(self):
+        """The line from the last point to the label: x1, y1, x2, y2."""
+        return tuple(_number(v) for v in (self.last.x, self.last.y, self.label_x, self.label_y))
+
+    @property
+    def label_baseline(self):
+        return _number(self.label_y + TEXT_DROP)
+
 
 @dataclass(frozen=True)
 class Tick:
     position: float
     value: object
+
+    @property
+    def at(self):
+        return _number(self.position)
+
+    @property
+    def baseline(self):
+        """Of a text level with the tick (its middle at the tick)."""
+        return _number(self.position + TEXT_DROP)
 
 
 @dataclass(frozen=True)
@@ -275,17 +301,18 @@ def marker_path(shape, x, y, size=MARKER_SIZE):
         return f"{_round(x + dx):g},{_round(y + dy):g}"
 
     if shape == "circle":
-        return f"M{at(-r, 0)}a{r:g},{r:g} 0 1,0 {2 * r:g},0a{r:g},{r:g} 0 1,0 {-2 * r:g},0z"
+        return f"M{at(-r, 0)}a{r:g},{r:g} 0 1,0 {2 * r:g},0a{r:g},{r:g} 0 1,0{-2 * r:g},0z"
     if shape == "square":
         s = _round(r * 0.9)
         return f"M{at(-s, -s)}h{2 * s:g}v{2 * s:g}h{-2 * s:g}z"
+    # (Points after a moveto are lines to them.)
     if shape == "triangle":
-        return f"M{at(0, -r * 1.15)}L{at(r * 1.1, r * 0.8)}L{at(-r * 1.1, r * 0.8)}z"
+        return f"M{at(0, -r * 1.15)} {at(r * 1.1, r * 0.8)} {at(-r * 1.1, r * 0.8)}z"
     if shape == "diamond":
         d = r * 1.2
-        return f"M{at(0, -d)}L{at(d, 0)}L{at(0, d)}L{at(-d, 0)}z"
+        return f"M{at(0, -d)} {at(d, 0)} {at(0, d)} {at(-d, 0)}z"
     # cross: two strokes, drawn with the line's stroke and no fill
-    return f"M{at(-r, -r)}L{at(r, r)}M{at(-r, r)}L{at(r, -r)}"
+    return f"M{at(-r, -r)} {at(r, r)}M{at(-r, r)} {at(r, -r)}"
 
 
 def _nice_step(largest):
@@ -307,3 +334,8 @@ def _steps(step, ceiling):
 
 def _round(value):
     return round(float(value), 1)
+
+
+def _number(value):
+    """A coordinate as SVG writes it: no trailing zeros ("16", "63.2")."""
+    return f"{_round(value):g}"

@@ -27,7 +27,8 @@ def figure(html, kind):
 def labels(html, kind):
     """The labels at the lines' ends, as the chart writes them."""
     svg = re.search(rf'<figure class="chart chart-{kind}">.*?</figure>', html, re.S).group(0)
-    return [text(label) for label in re.findall(r'<text x="[^"]*" y="[^"]*" dy="4">(.*?)</text>', svg, re.S)]
+    series = re.findall(r"<g stroke=.*?</text>", svg, re.S)
+    return [text(re.search(r"<text [^>]*>(.*?)</text>", g, re.S).group(1)) for g in series]
 
 
 def test_the_charts_are_in_the_live_classification(wk_sprint_after_3, client):

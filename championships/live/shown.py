@@ -31,8 +31,9 @@ class Shown:
     __slots__ = ("connects", "history", "id", "regions", "revision", "trees")
 
     def __init__(self, html):
-        self.regions = diff.regions(html)
-        self.trees = {}  # region -> its parsed keys, for the next diff
+        parsed = diff.parsed(html)
+        self.regions = {key: region for key, (region, _) in parsed.items()}
+        self.trees = {key: tree for key, (_, tree) in parsed.items()}  # for the next diff
         self.id = diff.state_id(self.regions)
         self.revision = revision_of(self.regions)
         self.history = OrderedDict()  # earlier state id -> (revision, regions)
@@ -41,21 +42,20 @@ class Shown:
     def update(self, html):
         """The frame that brings pages from this state to the one `html` (re-rendered regions)
         gives, or None when it changes nothing."""
-        fresh = diff.regions(html)
-        if not fresh:
+        trees = diff.parsed(html)
+        if not trees:
             return html  # no live region in it: not a state to diff, forwarded as it is
+        fresh = {key: region for key, (region, _) in trees.items()}
         fragments = []
-        for key, region in fresh.items():
+        for key, (region, tree) in trees.items():
             old = self.regions.get(key)
             if key == UPDATED or old == region:
                 continue
             if old is None or key in WHOLE:
                 fragments.append(region)
             else:
-                old_tree = self.trees.get(key) or diff.keyed(old)
-                tree = diff.keyed(region)
-                fragments += diff.changes(old, region, old_tree, tree)
-                self.trees[key] = tree
+                fragments += diff.changes(old, region, self.trees.get(key) or diff.keyed(old), tree)
+            self.trees[key] = tree
         if not fragments and UPDATED not in fresh:
             return None
         regions = {**self.regions, **fresh}
