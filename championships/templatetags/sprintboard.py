@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import charts, display
 from ..times import TimeFormatError, parse_time
+from . import once
 
 register = template.Library()
+register.tag("once_for", once.once_for)
 
 
 def _mark():
