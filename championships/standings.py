@@ -289,6 +289,24 @@ class Standings:
             known[order] = known[classification.after] = classification
         return known[order]
 
+    def classification_inputs(self, order):
+        """What scoring's classification after distance `order` is computed from, as plain
+        values: equal for equal classifications, so that what is drawn from one can be kept.
+        The distances and skaters, the scoring options and the results up to `order`: those of
+        later distances count only where a final cut (`final_places`) chooses the finalists from
+        every result and the last start list (`scoring.classify`).
+        """
+        options = self.scoring_options
+        cut = options["final_places"] is not None
+        return (
+            tuple(self.scoring_distances),
+            tuple(self.skaters),
+            options["final_places"],
+            options["by_thousandths"],
+            frozenset(options["final_start_list"] or ()) if cut else None,
+            tuple(r for r in self.scoring_results if cut or r.distance <= order),
+        )
+
     @cached_property
     def classification(self):
         after = self.requested_after

@@ -8,15 +8,18 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.template import Context, Template, TemplateSyntaxError
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from championships import charts, scoring
 from championships.live import rendering as live
-from championships.models import Skater
+from championships.models import Result, Skater
 from championships.standings import Standings
 from championships.templatetags.once import ReadBeyondKeys
+from championships.templatetags.sprintboard import drawn_charts
 from championships.timing.models import TimingToken
 from tests.support.seed import SEED_SLUG as SLUG
 
@@ -76,7 +79,9 @@ def test_names_set_inside_the_block_and_values_below_its_keys_may_be_read():
     source = (
         "{% once_for lines title %}{% for line in lines %}{% with name=line.name %}{{ forloop.counter }}. "
         "{{ name }}{% endwith %}{% endfor %}{% translate 'Points' as head %}{{ head }} {{ title.upper }}"
-        "{% if lines.0.points > 1 and None is None %}!{% endif %}{% endonce_for %}"
+        "{% if lines.0.points > 1 and None is None %}!{% endif %}"
+        '{% if title.missing %}{% include "championships/_corrected.html" with correction=title.missing %}'
+        "{% endif %}{% endonce_for %}"
     )
     lines = [Line("Kok", Decimal("111.315")), Line("Takagi", Decimal("110.980"))]
     assert render(source, lines=lines, title="x") == "1. Kok2. TakagiPoints X!"
@@ -91,7 +96,11 @@ def test_names_set_inside_the_block_and_values_below_its_keys_may_be_read():
         ("{% if other %}x{% endif %}", "reads 'other'"),
         ("{% blocktranslate %}{{ other }} m{% endblocktranslate %}", "reads 'other'"),
         ("{% for x in other %}{% endfor %}", "reads 'other'"),
-        ('{% include "championships/_updated.html" %}', "cannot tell what"),
+        (
+            '{% include "championships/_updated.html" %}',
+            "reads 'standings.championship.revision'",
+        ),  # in the included one
+        ("{% include name %}", "cannot tell what"),
         ("{% url 'championships:list' %}", "cannot tell what"),
         ("{% now 'H:i' %}", "cannot tell what"),
         ("{% cycle 'a' 'b' %}", "cannot tell what"),
@@ -133,3 +142,35 @@ def test_the_race_panel_with_the_feed_on_reads_the_races_once(wk_sprint_after_3)
         panel = live.render_race(Standings(wk_sprint_after_3))
     assert "18.64" in panel
     assert len(queries) == 7
+
+
+@pytest.mark.django_db
+def test_the_classification_after_a_distance_does_not_depend_on_the_results_after_it(wk_sprint_after_3):
+    """Without a final cut: what the charts are kept by (`Standings.classification_inputs`)."""
+    standings = Standings(wk_sprint_after_3)
+    leader = standings.rows[0].skater.pk
+    later = Standings(
+        wk_sprint_after_3, what_if=[scoring.Result(skater=leader, distance=4, time=Decimal("79.99"))]
+    )
+    assert later.classification_after(3) == standings.classification_after(3)
+    assert later.classification_inputs(3) == standings.classification_inputs(3)
+    assert later.classification_after(4) != standings.classification_after(4)
+
+
+@pytest.mark.django_db
+def test_the_charts_are_drawn_again_when_a_complete_distance_changes(wk_sprint_after_3):
+    def drawn():
+        standings = Standings(wk_sprint_after_3)
+        fresh = render_to_string(
+            "championships/_charts.html",
+            {"gap": charts.gap_chart(standings), "bump": charts.bump_chart(standings)},
+        )
+        return drawn_charts(standings), fresh
+
+    before, fresh = drawn()
+    assert before == fresh and "Jutta Leerdam" in before
+    result = Result.objects.get(distance__order=2, skater__name="Jutta Leerdam")
+    result.time = Decimal("79.99")
+    result.save()
+    after, fresh = drawn()
+    assert after == fresh != before

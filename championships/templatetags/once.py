@@ -13,8 +13,9 @@ instances (a skater, a distance), lists, tuples and dicts of those. Anything els
 - when the template is loaded, every variable inside must be one of the keys or below one
   (`row.skater.name` under `row`) or be set inside (`{% for %}`, `{% with %}`, `as`); only tags
   whose reads can be told are allowed (`if`, `for`, `with`, `translate`, `blocktranslate`,
-  `spaceless`, comments): an `{% include %}`, `{% url %}` or a tag of our own must be moved out
-  of the block, its result given as a key;
+  `spaceless`, comments, `load`, and `include` of a named template, whose nodes are checked
+  the same way): a `{% url %}` or a tag of our own must be moved out of the block, its result
+  given as a key;
 - a model instance's key is its own fields and the related objects loaded with it: a rendering
   that loads another one (a query) fails at once.
 
@@ -47,6 +48,8 @@ ALLOWED = (
     defaulttags.WithNode,
     defaulttags.CommentNode,
     defaulttags.SpacelessNode,
+    defaulttags.LoadNode,
+    loader_tags.IncludeNode,
     i18n.TranslateNode,
     i18n.BlockTranslateNode,
 )
@@ -111,7 +114,8 @@ def once_for(parser, token):
     parser.delete_first_token()
     origin = getattr(parser, "origin", None)
     where = f"in {origin.name if origin else 'a template'} (keys {' '.join(bits[1:])})"
-    _check(nodelist, [key.var.lookups for key in keys], _bound_names(nodelist), where)
+    engine = getattr(getattr(origin, "loader", None), "engine", None) or template.Engine.get_default()
+    _check(nodelist, [key.var.lookups for key in keys], _bound_names(nodelist), where, engine)
     return OnceForNode(keys, nodelist, where)
 
 
@@ -119,6 +123,11 @@ def once_for(parser, token):
 
 _PLAIN = frozenset((str, SafeString, int, bool, type(None)))
 _fields = {}  # type -> the names of its fields (dataclass) or its concrete fields' attributes (model)
+
+
+def key_of(value):
+    """`value` as a key, as a block's keys are made (below)."""
+    return _value(value, {})
 
 
 def _value(value, seen):
@@ -195,11 +204,20 @@ def _walk(nodelist):
             yield from _walk(getattr(node, attribute, None) or ())
 
 
-def _check(nodelist, keys, local, where):
+def _check(nodelist, keys, local, where, engine):
     """Every variable the nodes read is a key, below one, or set inside (`local`)."""
     for node in nodelist:
         if isinstance(node, OnceForNode):
-            _check(node.nodelist, keys, local, where)
+            _check(node.nodelist, keys, local, where, engine)
+            continue
+        if isinstance(node, loader_tags.IncludeNode) and isinstance(node.template.var, str):
+            for expression in node.extra_context.values():
+                _check_expression(expression, keys, local, where)
+            # Given the context (unless `only`) and its `with` names.
+            included = engine.get_template(node.template.var).nodelist
+            outer = ([], set()) if node.isolated_context else (keys, local)
+            inner = outer[1] | set(node.extra_context) | _bound_names(included)
+            _check(included, outer[0], inner, where, engine)
             continue
         if not isinstance(node, ALLOWED) or isinstance(node, loader_tags.IncludeNode):
             tag = getattr(node, "token", None)
@@ -212,16 +230,16 @@ def _check(nodelist, keys, local, where):
         elif isinstance(node, defaulttags.IfNode):
             for condition, branch in node.conditions_nodelists:
                 _check_condition(condition, keys, local, where)
-                _check(branch, keys, local, where)
+                _check(branch, keys, local, where, engine)
         elif isinstance(node, defaulttags.ForNode):
             _check_expression(node.sequence, keys, local, where)
             inner = local | set(node.loopvars) | {"forloop"}
-            _check(node.nodelist_loop, keys, inner, where)
-            _check(node.nodelist_empty, keys, local, where)
+            _check(node.nodelist_loop, keys, inner, where, engine)
+            _check(node.nodelist_empty, keys, local, where, engine)
         elif isinstance(node, defaulttags.WithNode):
             for expression in node.extra_context.values():
                 _check_expression(expression, keys, local, where)
-            _check(node.nodelist, keys, local | set(node.extra_context), where)
+            _check(node.nodelist, keys, local | set(node.extra_context), where, engine)
         elif isinstance(node, i18n.TranslateNode):
             for expression in (node.filter_expression, node.message_context):
                 if expression is not None:
@@ -235,7 +253,7 @@ def _check(nodelist, keys, local, where):
                 if token.token_type == template.base.TokenType.VAR:
                     _check_lookups(tuple(token.contents.split(".")), keys, inner, where)
         elif isinstance(node, defaulttags.SpacelessNode):
-            _check(node.nodelist, keys, local, where)
+            _check(node.nodelist, keys, local, where, engine)
 
 
 def _check_condition(condition, keys, local, where):
