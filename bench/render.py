@@ -1,10 +1,15 @@
-"""Save-to-render: `live.render_fragments` after one save, for generated fields of N skaters."""
+"""Save-to-render: what a push renders after one save, for the seed as the fan-out saves it and
+for generated fields of N skaters."""
 
+import json
 import random
 import statistics
 import time
 
 from bench.official import SLUG
+from bench.supervisor import BASE
+
+SEED_COPY = "bench-render"  # a copy of the demo championship: the fan-out's stays as it is
 
 
 def current_frame():
@@ -117,4 +122,61 @@ def run_render(fields, repeats, log):
             f"  field of {n:>3}: {row['render_ms']:.1f} ms, {row['queries']} queries, {row['frame_kb']:.0f} KB frame"
         )
         rows.append(row)
+    return rows
+
+
+def run_seed_render(repeats, log):
+    """The seed before its final 1000 m, pair 1 saved again and again with another time (as the
+    fan-out's official does); after each save, what `live.changes.broadcast` does before its first
+    `group_send`: the championship read, the standings read and scored once, the frame of the
+    changed distance rendered in English (the bench's spectators follow in English), and the
+    same in English and Dutch (both followed). Median and fastest of `repeats` saves."""
+    from decimal import Decimal
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from championships.championship_file import load
+    from championships.forms import result_form
+    from championships.live import rendering as live
+    from championships.models import Championship, Start
+    from championships.standings import Standings
+
+    with open(BASE / "data" / f"{SLUG}.json", encoding="utf-8") as f:
+        championship = load({**json.load(f), "slug": SEED_COPY}, replace=True, results_until=3)
+    distance = championship.distances.get(order=4)
+    pair = list(Start.objects.filter(distance=distance, pair=1).select_related("skater").order_by("lane"))
+
+    def push(languages):
+        fresh = Championship.objects.filter(pk=championship.pk).first()
+        standings = Standings(fresh)
+        return [live.render_fragments(standings, language, distances={4}) for language in languages]
+
+    rows = []
+    for languages in (["en"], ["en", "nl"]):
+        times, queries = [], []
+        for i in range(repeats):
+            hundredths = 7357 + (len(rows) * repeats + i) % 90
+            with transaction.atomic():
+                for start, time_ in zip(pair, (Decimal(hundredths) / 100, Decimal("74.02"))):
+                    form = result_form(distance, start.skater, time=time_)
+                    assert form.is_valid(), form.errors
+                    form.save()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                push(languages)
+                times.append(time.perf_counter() - started)
+            queries.append(len(captured))
+        row = {
+            "languages": "+".join(languages),
+            "render_ms": 1000 * statistics.median(times),
+            "fastest_ms": 1000 * min(times),
+            "queries": max(queries),
+        }
+        log(
+            f"  the seed, a save of pair 1 in {row['languages']}: {row['render_ms']:.1f} ms"
+            f" (fastest {row['fastest_ms']:.1f}), {row['queries']} queries"
+        )
+        rows.append(row)
+    championship.delete()
     return rows

@@ -15,7 +15,7 @@ def on_the_wire(row, bits_per_second):
     return 1000 * row["clients"] * wire * 8 / bits_per_second
 
 
-def report(fan_rows, render_rows, args, frame_rows=()):
+def report(fan_rows, render_rows, args, frame_rows=(), seed_rows=()):
     out = []
     if fan_rows:
         out.append("")
@@ -86,6 +86,15 @@ def report(fan_rows, render_rows, args, frame_rows=()):
         out.append("-" * len(head))
         for r in frame_rows:
             out.append(f"{r['frame']:<48}{r['bytes']:>8}{r['deflated']:>10}")
+    if seed_rows:
+        out.append("")
+        out.append("Save-to-render, the seed: a save of pair 1 of the final 1000 m, then what the push does")
+        out.append("before its first group_send (read, score, render the frame of distance 4), median")
+        head = f"{'languages':>10}{'ms':>10}{'fastest':>9}{'queries':>9}"
+        out.append(head)
+        out.append("-" * len(head))
+        for r in seed_rows:
+            out.append(f"{r['languages']:>10}{r['render_ms']:>10.1f}{r['fastest_ms']:>9.1f}{r['queries']:>9}")
     if render_rows:
         out.append("")
         out.append("Save-to-render: live.render_fragments (recompute + every fragment), 4 distances, median")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.fanout import run_phase
 from bench.frames import run_frames
 from bench.official import Official, seed_demo, setup_django
-from bench.render import current_frame, run_render
+from bench.render import current_frame, run_render, run_seed_render
 from bench.report import report
 from bench.setups import Spectators, start_bare, start_channels
 from bench.supervisor import bounded_run
@@ -72,7 +72,7 @@ def main():
     fields = FIELDS[size]
     parts = set(args.parts.split(","))
 
-    fan_rows, render_rows, frame_rows = [], [], []
+    fan_rows, render_rows, frame_rows, seed_rows = [], [], [], []
     with bounded_run("benchmark", args.budget) as (workdir, children, log):
         try:
             setup_django(workdir)
@@ -150,12 +150,15 @@ def main():
                 log("the seed's frames, bytes per spectator")
                 frame_rows = run_frames(log)
             if "render" in parts:
+                log("save-to-render, the seed's save")
+                seed_rows = run_seed_render(REPEATS[size] * 3, log)
                 log(f"save-to-render, fields of {fields}")
                 render_rows = run_render(fields, 3, log)
         finally:
-            print(report(fan_rows, render_rows, args, frame_rows))
+            print(report(fan_rows, render_rows, args, frame_rows, seed_rows))
             if args.json:
-                Path(args.json).write_text(json.dumps({"fanout": fan_rows, "render": render_rows}, indent=1))
+                rows = {"fanout": fan_rows, "render": render_rows, "seed_render": seed_rows}
+                Path(args.json).write_text(json.dumps(rows, indent=1))
         log("done")
 
 

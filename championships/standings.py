@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from . import scoring
 from .models import Correction, Distance, PersonalBest, Record, Result, Skater, Start
@@ -60,6 +61,23 @@ def _page_view(cls, scored, **changes):
     """`scored`, a scoring dataclass, as its page type `cls` (a subclass): the same values, with the
     model objects in place of scoring's ids and what the page adds (`changes`)."""
     return cls(**{**vars(scored), **changes})
+
+
+class SavedResult(NamedTuple):
+    """A saved `Result` as a `Standings` reads it: the fields the pages show."""
+
+    distance_id: int
+    skater_id: int
+    time: Decimal | None
+    status: str
+    raw_time: Decimal | None
+    splits: list
+    corrected_at: object
+    corrected_from_time: Decimal | None
+    corrected_from_status: str
+
+    # The model's own (it reads these fields only): one rule for what a correction is.
+    correction = property(Result.correction.fget)
 
 
 def _as_saved(result):
@@ -160,21 +178,28 @@ class Standings:
         self.requested_after = after
         self.what_if = tuple(what_if)
 
+    # Read once per `Standings`, as plain rows where the pages need no model instances: a push
+    # reads and scores the championship once after every save, before any browser has the frame.
     @cached_property
     def distances(self):
-        return list(Distance.objects.filter(championship=self.championship).order_by("order"))
+        return list(Distance.objects.filter(championship_id=self.championship.pk).order_by("order"))
 
     @cached_property
     def skaters(self):
-        return {s.pk: s for s in Skater.objects.filter(championship=self.championship).order_by("pk")}
+        return {s.pk: s for s in Skater.objects.filter(championship_id=self.championship.pk).order_by("pk")}
 
     @cached_property
     def _results(self):
-        return list(Result.objects.for_championship(self.championship).order_by("pk"))
+        saved = Result.objects.filter(distance__championship_id=self.championship.pk).order_by("pk")
+        return list(map(SavedResult._make, saved.values_list(*SavedResult._fields)))
 
     @cached_property
     def _starts(self):
-        return list(Start.objects.filter(distance__championship=self.championship))
+        return list(
+            Start.objects.filter(distance__championship_id=self.championship.pk)
+            .order_by()
+            .values_list("distance_id", "skater_id", "pair", "lane", named=True)
+        )
 
     @cached_property
     def _order_of(self):
@@ -216,13 +241,15 @@ class Standings:
     @cached_property
     def personal_bests(self):
         """{(skater id, metres): time}: the skaters' personal bests before the championship."""
-        return PersonalBest.objects.for_championship(self.championship).by_skater_and_meters()
+        return PersonalBest.objects.for_championship(self.championship).order_by().by_skater_and_meters()
 
     @cached_property
     def records(self):
         records = [
-            scoring.Record(kind=r.kind, meters=r.meters, time=r.time, country=r.country or None)
-            for r in Record.objects.filter(championship=self.championship)
+            scoring.Record(kind=kind, meters=meters, time=time, country=country or None)
+            for kind, meters, time, country in Record.objects.filter(
+                championship_id=self.championship.pk
+            ).values_list("kind", "meters", "time", "country")
         ]
         countries = {skater.pk: skater.country for skater in self.skaters.values()}
         return scoring.record_badges(
@@ -261,6 +288,24 @@ class Standings:
             )
             known[order] = known[classification.after] = classification
         return known[order]
+
+    def classification_inputs(self, order):
+        """What scoring's classification after distance `order` is computed from, as plain
+        values: equal for equal classifications, so that what is drawn from one can be kept.
+        The distances and skaters, the scoring options and the results up to `order`: those of
+        later distances count only where a final cut (`final_places`) chooses the finalists from
+        every result and the last start list (`scoring.classify`).
+        """
+        options = self.scoring_options
+        cut = options["final_places"] is not None
+        return (
+            tuple(self.scoring_distances),
+            tuple(self.skaters),
+            options["final_places"],
+            options["by_thousandths"],
+            frozenset(options["final_start_list"] or ()) if cut else None,
+            tuple(r for r in self.scoring_results if cut or r.distance <= order),
+        )
 
     @cached_property
     def classification(self):
@@ -350,7 +395,17 @@ class Standings:
         return sorted({d.date for d in self.distances if d.date})
 
     def placings(self, order):
-        """A distance's results, ranked, with badges and splits."""
+        """A distance's results, ranked, with badges and splits (computed once per `Standings`:
+        the distance page, the race panel and the head-to-head ask for the same ones)."""
+        if order not in self._placings:
+            self._placings[order] = self._ranked(order)
+        return self._placings[order]
+
+    @cached_property
+    def _placings(self):
+        return {}
+
+    def _ranked(self, order):
         distance = self.distance(order)
         # A what-if has no passing times, and hides the saved ones it stands in for.
         imagined = {r.skater for r in self.what_if if r.distance == order}
@@ -375,9 +430,17 @@ class Standings:
         ]
 
     def sheet(self, order):
-        distance = self.distance(order)
-        placings = self.placings(order)
-        return DistanceSheet(distance=distance, pairs=self.pairs(distance, placings), placings=placings)
+        """A distance's page: its start list and results (once per `Standings`, as `placings`)."""
+        if order not in self._sheets:
+            distance, placings = self.distance(order), self.placings(order)
+            self._sheets[order] = DistanceSheet(
+                distance=distance, pairs=self.pairs(distance, placings), placings=placings
+            )
+        return self._sheets[order]
+
+    @cached_property
+    def _sheets(self):
+        return {}
 
     def pairs(self, distance, placings):
         """A distance's start list, pair by pair, with results where skated."""

@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import charts, display
 from ..times import TimeFormatError, parse_time
+from . import once
 
 register = template.Library()
+register.tag("once_for", once.once_for)
 
 
 def _mark():
@@ -53,12 +55,20 @@ def change_arrow(change):
 
 @register.simple_tag
 def drawn_charts(standings):
-    """The classification's charts as HTML, drawn once per picture and language: they change
-    only when a distance is complete, and drawing their SVG took a third of a live frame."""
-    gap, bump = charts.gap_chart(standings), charts.bump_chart(standings)
-    key = (get_language(), gap.key, bump.key)
+    """The classification's charts as HTML, drawn once per language and what they are drawn
+    from: the classifications after the complete distances (`charts.py`), the skaters and the
+    distances as they are. They change only when a distance is complete; computing and drawing
+    them took a third of a live frame."""
+    charted = charts.charted_distances(standings)
+    key = (
+        get_language(),
+        once.key_of((standings.distances, list(standings.skaters.values()))),
+        tuple(d.order for d in charted),
+        standings.classification_inputs(charted[-1].order) if charted else None,
+    )
     html = _drawings.get(key)
     if html is None:
+        gap, bump = charts.gap_chart(standings), charts.bump_chart(standings)
         html = render_to_string("championships/_charts.html", {"gap": gap, "bump": bump})
         with _drawings_lock:  # pages and pushes render in several threads
             if len(_drawings) >= DRAWINGS_KEPT:

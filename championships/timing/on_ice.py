@@ -68,24 +68,22 @@ _read = weakref.WeakKeyDictionary()  # Standings -> its PairOnIce or None
 
 
 def _pair_on_ice(standings):
-    latest = (
-        Race.objects.filter(distance__championship=standings.championship)
-        .select_related("distance")
-        .order_by("-updated", "-pk")
-        .first()
+    # Every race of the championship in one query (the latest first): its distances are read.
+    read = list(
+        Race.objects.filter(distance__championship_id=standings.championship.pk).order_by("-updated", "-pk")
     )
-    if latest is None or latest.distance.order < (standings.after or 0):
+    order_of = {d.pk: d.order for d in standings.distances}
+    latest = read[0] if read else None
+    if latest is None or order_of[latest.distance_id] < (standings.after or 0):
         return _from_start_list(standings)
-    distance = standings.distance(latest.distance.order)
+    distance = standings.distance(order_of[latest.distance_id])
     sheet = standings.sheet(distance.order)
     pair = next((p for p in sheet.pairs if p.number == latest.pair), None)
     if pair is None:
         return None  # the start list changed since
     same_meters = [d for d in standings.distances if d.meters == distance.meters]
-    races = {
-        (r.distance_id, r.skater_id): r
-        for r in Race.objects.filter(distance__in=same_meters).select_related("distance")
-    }
+    same_ids = {d.pk for d in same_meters}
+    races = {(r.distance_id, r.skater_id): r for r in read if r.distance_id in same_ids}
     passings = {d.pk: _passings(standings, d, races) for d in same_meters}
     here = passings[distance.pk]
     lanes = []
