@@ -124,20 +124,6 @@ class Chart:
     def __bool__(self):
         return bool(self.series)
 
-    @property
-    def key(self):
-        """What the drawing shows, as plain values: equal keys draw the same SVG (the page's
-        template tag keeps each drawing, as most saves do not change the charts)."""
-        return (
-            self.kind,
-            tuple((d.order, d.meters) for d in self.distances),
-            tuple(t.position for t in self.x_ticks),
-            tuple((t.position, t.value) for t in self.y_ticks),
-            tuple(
-                (s.skater.name, tuple((p.x, p.y, p.value) for p in s.points), s.label_y) for s in self.series
-            ),
-        )
-
     # Where the axes' texts go.
     @property
     def y_label_x(self):
