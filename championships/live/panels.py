@@ -1,13 +1,15 @@
 """The panels a page may follow besides the live regions: the head-to-head of two skaters, the
-commentators' talking points, a what-if, a skater's card and a broadcaster's overlay. The page and the feed build them alike (their
-contexts below); the feed renders each panel its pages show once per change and language for all
-of them (feed.py `Panels`), never per browser (docs/interfaces.md, WebSocket).
+commentators' talking points, a what-if, a skater's card and a broadcaster's overlay. The page and
+the feed build them alike (their contexts below); the feed renders each panel its pages show once
+per change and language for all of them (feed.py `Panels`), never per browser
+(docs/interfaces.md, WebSocket).
 
 A panel is named by a key: `("head-to-head", a, b)` (skater ids), `("talking-points",)`,
 `("what-if", (what-if, ...))` (as `standings.json` takes them), `("skater-card", skater id)`,
-`("overlay", show, *its numbers)` (overlays.py `OPTIONS`: the top, or skater ids). Only the head-to-head follows the
-timing feed (a skater on the ice is compared by her passings so far): its `marks` are its
-skaters' races as last changed, and a passing re-renders the head-to-heads whose marks changed.
+`("overlay", show, *numbers)` (overlays.py `OPTIONS`: its top, or its skater ids). Only the
+head-to-head follows the timing feed (a skater on the ice is compared by her passings so far): its
+`marks` are its skaters' races as last changed, and a passing re-renders the head-to-heads whose
+marks changed.
 """
 
 from urllib.parse import urlencode
