@@ -3,12 +3,14 @@
 never guessed at: a mixer's browser source should not show something else than was asked for."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 
 from .head_to_head import HeadToHead
 
 SHOWS = ("classification", "pair", "h2h")
+OPTIONS = {"classification": ("top",), "pair": (), "h2h": ("a", "b")}  # the numbers each show takes
 DEFAULT_TOP = 10
 
 
@@ -47,6 +49,19 @@ class Overlay:
                 raise OverlayError("show=h2h needs a and b: two different skaters of this championship")
             h2h = HeadToHead(standings, a, b)
         return cls(standings=standings, show=show, language=language, top=top, h2h=h2h)
+
+    @property
+    def panel(self):
+        """The connect parameters that name it as a panel of the live feed (live/panels.py): its
+        show as `overlay` (`show` names the page's live regions there), and the numbers it takes."""
+        numbers = {"top": self.top, **({"a": self.h2h.a.pk, "b": self.h2h.b.pk} if self.h2h else {})}
+        return urlencode(
+            [
+                ("panel", "overlay"),
+                ("overlay", self.show),
+                *((name, numbers[name]) for name in OPTIONS[self.show]),
+            ]
+        )
 
     @property
     def rows(self):

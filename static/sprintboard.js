@@ -36,7 +36,7 @@
     }
     url.searchParams.set("show", shown.join(","));
     url.searchParams.set("have", held());
-    ["panel", "a", "b", "what_if"].forEach(function (name) { url.searchParams.delete(name); });
+    ["panel", "a", "b", "what_if", "skater", "overlay", "top"].forEach(function (name) { url.searchParams.delete(name); });
     following = panel();
     new URLSearchParams(following).forEach(function (value, name) { url.searchParams.append(name, value); });
     connection.url = url.href;

@@ -1,6 +1,7 @@
 """The panels that follow the live feed (championships/live/panels.py, feed.py `Panels`): the
-head-to-head, the talking points and a what-if are rendered once per change for every page that
-shows them and pushed over the WebSocket; a passing that does not change them costs nothing.
+head-to-head, the talking points, a what-if, a skater's card and a broadcaster's overlay are
+rendered once per change for every page that shows them and pushed over the WebSocket; a passing
+that does not change them costs nothing.
 
 Seed: World Sprint 2024 women before the final 1000 m (as tests/test_live.py). Renders are
 counted with Django's test signal `template_rendered` (the partials' names).
@@ -227,6 +228,81 @@ async def test_a_what_if_is_recomputed_on_top_of_a_real_result(championship, ids
         assert text(section(page.content.decode(), "what-if")) == text(expected)
 
 
+async def test_two_skater_cards_cost_one_render_per_save_and_none_per_passing(championship, ids, renders):
+    takagi = ids["Miho Takagi"]
+    query = urlencode({"panel": "skater-card", "skater": takagi})
+    async with pages(query, query) as opened:
+        assert renders["skater-card"] == 1
+        assert "Miho Takagi JPN id" in text(opened[0].panel)
+        # Her own passing: the card shows results, not passings, so it is not rendered again.
+        await database_sync_to_async(passing)(championship, "Miho Takagi", 200, "17.95", 5, "outer")
+        for page in opened:
+            assert 'id="race"' in await page.frame()
+            assert await page.communicator.receive_nothing(timeout=QUIET)
+        assert renders["skater-card"] == 1
+        await database_sync_to_async(save_result)(championship, "Miho Takagi", Decimal("73.13"))
+        frames = []
+        for page in opened:
+            assert 'id="updated"' in await page.frame()
+            frames.append(await page.frame())
+            page.apply(frames[-1])
+            assert await page.communicator.receive_nothing(timeout=QUIET)
+        assert renders["skater-card"] == 2
+        assert len(set(frames)) == 1 and 'id="skater-card"' not in frames[0]  # what changed, not the card
+        expected = await database_sync_to_async(fresh)("skater-card", takagi)
+        assert all(same_page(page.panel, expected) for page in opened)
+        assert "Place 1, 147.545 points" in text(expected)
+        assert "1000 m #4 1:13.13 TR 1 36.565 1 pair 5: Femke Kok" in text(expected)
+        page = await database_sync_to_async(Client().get)(f"/{SLUG}/skaters/{takagi}/")
+        assert text(section(page.content.decode(), "skater-card")) == text(expected)
+
+
+async def test_overlays_cost_one_render_per_save_and_none_per_passing(championship, ids, renders):
+    kok, takagi = ids["Femke Kok"], ids["Miho Takagi"]
+    classification = urlencode({"panel": "overlay", "overlay": "classification", "top": 3})
+    h2h = urlencode({"panel": "overlay", "overlay": "h2h", "a": takagi, "b": kok})
+    async with pages(classification, classification, h2h, "panel=overlay&overlay=pair") as opened:
+        assert renders["overlay"] == 3  # one per overlay shown, not per page
+        assert "1 Miho Takagi JPN 110.980 2 Femke Kok NED 111.315 +0.335" in text(opened[0].panel)
+        await database_sync_to_async(passing)(championship, "Femke Kok", 200, "17.857", 5, "inner")
+        for page in opened:
+            assert 'id="race"' in await page.frame()
+            assert await page.communicator.receive_nothing(timeout=QUIET)
+        assert renders["overlay"] == 3
+        await database_sync_to_async(save_result)(championship, "Miho Takagi", Decimal("73.13"))
+        for page in opened:
+            assert 'id="updated"' in await page.frame()
+            frame = await page.frame()
+            assert 'id="overlay"' not in frame  # what changed, not the overlay
+            page.apply(frame)
+            assert await page.communicator.receive_nothing(timeout=QUIET)
+        assert renders["overlay"] == 6
+        keys = [
+            ("overlay", "classification", 3),
+            ("overlay", "classification", 3),
+            ("overlay", "h2h", takagi, kok),
+            ("overlay", "pair"),
+        ]
+        expected = [await database_sync_to_async(fresh)(*key) for key in keys]
+        assert all(same_page(page.panel, html) for page, html in zip(opened, expected))
+        # During the 1000 m the classification holds those who skated it.
+        assert text(expected[0]) == (
+            "World Sprint Championships 2024 — Women during the 1000 m Classification 1 Miho Takagi JPN 147.545"
+        )
+        assert text(expected[2]) == (
+            "Miho Takagi – Femke Kok Head-to-head 500 m 37.13 37.07 1000 m 1:13.32 1:14.35 500 m 37.19 37.07 "
+            "1000 m 1:13.13 Points 110.980 111.315 Miho Takagi leads by 0.335 points · 0.67 s on the 1000 m"
+        )
+        # Pair 1 still to skate: the times to lead are now Takagi's to beat.
+        assert text(expected[3]) == (
+            "1000 m · pair 1 The pair on the ice inner Ellia Smeding GBR lead: 1:07.09 outer Isabel Grevelt NED lead: 1:07.90"
+        )
+        page = await database_sync_to_async(Client().get)(
+            f"/{SLUG}/overlay/", {"show": "h2h", "a": takagi, "b": kok}
+        )
+        assert text(section(page.content.decode(), "overlay")) == text(expected[2])
+
+
 async def test_a_page_without_a_panel_gets_none(championship, renders):
     communicator = WebsocketCommunicator(
         application, f"/ws/{SLUG}/?lang=en&panel=head-to-head&a=x", headers=ORIGIN
@@ -240,7 +316,7 @@ async def test_a_page_without_a_panel_gets_none(championship, renders):
         assert await communicator.receive_nothing(timeout=QUIET)
     finally:
         await communicator.disconnect()
-    assert not {"head-to-head", "talking-points", "what-if"} & set(renders)
+    assert not {"head-to-head", "talking-points", "what-if", "skater-card", "overlay"} & set(renders)
 
 
 @pytest.mark.parametrize(
@@ -257,6 +333,16 @@ async def test_a_page_without_a_panel_gets_none(championship, renders):
         ),
         ({"panel": ["what-if"]}, None),
         ({"panel": ["what-if"], "what_if": ["7:4:DQ"] * 13}, None),
+        ({"panel": ["skater-card"], "skater": ["7"]}, ("skater-card", 7)),
+        ({"panel": ["skater-card"], "skater": ["Kok"]}, None),
+        (
+            {"panel": ["overlay"], "overlay": ["classification"], "top": ["3"]},
+            ("overlay", "classification", 3),
+        ),
+        ({"panel": ["overlay"], "overlay": ["classification"]}, None),
+        ({"panel": ["overlay"], "overlay": ["pair"]}, ("overlay", "pair")),
+        ({"panel": ["overlay"], "overlay": ["h2h"], "a": ["7"], "b": ["9"]}, ("overlay", "h2h", 7, 9)),
+        ({"panel": ["overlay"], "overlay": ["podium"]}, None),
         ({"panel": ["classification"]}, None),
         ({}, None),
     ],

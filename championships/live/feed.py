@@ -7,9 +7,10 @@ from there; the first read of the state is a `SharedRead`.
 After an outage of the channel layer (Redis: layers.py), frames published meanwhile are lost:
 the feed then reads the current state and sends what changed.
 
-Pages may also follow a panel (panels.py: a head-to-head, the talking points, a what-if): the
-feed's `Panels` renders each panel its pages show once per change, in a task of its own (the
-frames of the live regions do not wait for it), and sends each page what changed in its panel.
+Pages may also follow a panel (panels.py: a head-to-head, the talking points, a what-if, a
+skater's card, an overlay): the feed's `Panels` renders each panel its pages show once per
+change, in a task of its own (the frames of the live regions do not wait for it), and sends each
+page what changed in its panel.
 """
 
 import asyncio

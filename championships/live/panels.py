@@ -1,12 +1,15 @@
 """The panels a page may follow besides the live regions: the head-to-head of two skaters, the
-commentators' talking points and a what-if. The page and the feed build them alike (their
-contexts below); the feed renders each panel its pages show once per change and language for all
-of them (feed.py `Panels`), never per browser (docs/interfaces.md, WebSocket).
+commentators' talking points, a what-if, a skater's card and a broadcaster's overlay. The page and
+the feed build them alike (their contexts below); the feed renders each panel its pages show once
+per change and language for all of them (feed.py `Panels`), never per browser
+(docs/interfaces.md, WebSocket).
 
 A panel is named by a key: `("head-to-head", a, b)` (skater ids), `("talking-points",)`,
-`("what-if", (what-if, ...))` (as `standings.json` takes them). Only the head-to-head follows the
-timing feed (a skater on the ice is compared by her passings so far): its `marks` are its
-skaters' races as last changed, and a passing re-renders the head-to-heads whose marks changed.
+`("what-if", (what-if, ...))` (as `standings.json` takes them), `("skater-card", skater id)`,
+`("overlay", show, *numbers)` (overlays.py `OPTIONS`: its top, or its skater ids). Only the
+head-to-head follows the timing feed (a skater on the ice is compared by her passings so far): its
+`marks` are its skaters' races as last changed, and a passing re-renders the head-to-heads whose
+marks changed.
 """
 
 from urllib.parse import urlencode
@@ -16,14 +19,17 @@ from django.utils import translation
 
 from ..head_to_head import HeadToHead
 from ..models import Championship
+from ..overlays import OPTIONS, Overlay, OverlayError
+from ..skater_card import SkaterCard
 from ..standings import Standings, WhatIfError, what_if_result, what_if_results, what_if_text
 from ..talking_points import TalkingPoints
 from ..timing.models import Race
 from .diff import collapse
 
 HEAD_TO_HEAD, TALKING_POINTS, WHAT_IF = "head-to-head", "talking-points", "what-if"
+SKATER_CARD, OVERLAY = "skater-card", "overlay"
 WHAT_IFS = 12  # what-ifs one panel stacks at most (a bound on what a connect may ask to render)
-SKATER_ID = 10  # digits
+DIGITS = 10  # of a skater id or an overlay's top
 
 
 def panel_of(query):
@@ -31,15 +37,32 @@ def panel_of(query):
     it follows none or they name none."""
     name = query.get("panel", [""])[0]
     if name == HEAD_TO_HEAD:
-        ids = [query.get(key, [""])[0] for key in "ab"]
-        if all(pk.isascii() and pk.isdigit() and len(pk) <= SKATER_ID for pk in ids):
-            return (HEAD_TO_HEAD, *map(int, ids))
+        ids = _numbers(query, "ab")
+        if ids is not None:
+            return (HEAD_TO_HEAD, *ids)
     elif name == TALKING_POINTS:
         return (TALKING_POINTS,)
     elif name == WHAT_IF:
         texts = tuple(query.get("what_if", ()))
         if 0 < len(texts) <= WHAT_IFS and all(len(text) <= 40 for text in texts):
             return (WHAT_IF, texts)
+    elif name == SKATER_CARD:
+        ids = _numbers(query, ["skater"])
+        if ids is not None:
+            return (SKATER_CARD, *ids)
+    elif name == OVERLAY:
+        show = query.get("overlay", [""])[0]
+        numbers = _numbers(query, OPTIONS[show]) if show in OPTIONS else None
+        if numbers is not None:
+            return (OVERLAY, show, *numbers)
+    return None
+
+
+def _numbers(query, names):
+    """The parameters `names` as whole numbers (ASCII digits), or None."""
+    values = [query.get(name, [""])[0] for name in names]
+    if all(value.isascii() and value.isdigit() and len(value) <= DIGITS for value in values):
+        return tuple(map(int, values))
     return None
 
 
@@ -88,20 +111,35 @@ def what_if_context(standings, kept, choice=None):
     }
 
 
-TEMPLATES = {
-    HEAD_TO_HEAD: "championships/head_to_head.html#head-to-head",
-    TALKING_POINTS: "championships/commentary.html#talking-points",
-    WHAT_IF: "championships/_what_if.html#what-if",
+def skater_card_context(standings, skater_id):
+    """What the card of skater id `skater_id` shows (`card` None: not a skater of it)."""
+    chosen = standings.skaters.get(skater_id)
+    return {"standings": standings, "card": chosen and SkaterCard(standings, chosen)}
+
+
+def overlay_context(standings, show, *numbers):
+    """What the overlay `show` with its `numbers` (overlays.py `OPTIONS`) shows in the current
+    language, as its page asked for it (`overlay` None: its skaters are no longer of it)."""
+    query = {"show": show, "lang": translation.get_language(), **dict(zip(OPTIONS[show], map(str, numbers)))}
+    try:
+        overlay = Overlay.from_query(query, standings)
+    except OverlayError:
+        overlay = None
+    return {"standings": standings, "overlay": overlay}
+
+
+PANELS = {  # name: (template, context)
+    HEAD_TO_HEAD: ("championships/head_to_head.html#head-to-head", head_to_head_context),
+    TALKING_POINTS: ("championships/commentary.html#talking-points", talking_points_context),
+    WHAT_IF: ("championships/_what_if.html#what-if", what_if_context),
+    SKATER_CARD: ("championships/skater.html#skater-card", skater_card_context),
+    OVERLAY: ("championships/overlay.html#overlay", overlay_context),
 }
 
 
-def _context(standings, panel):
-    name, *parameters = panel
-    if name == HEAD_TO_HEAD:
-        return head_to_head_context(standings, *parameters)
-    if name == TALKING_POINTS:
-        return talking_points_context(standings)
-    return what_if_context(standings, *parameters)
+def _render(standings, panel):
+    template, context = PANELS[panel[0]]
+    return collapse(render_to_string(template, context(standings, *panel[1:])))
 
 
 def rendered(slug, language, panels):
@@ -113,13 +151,7 @@ def rendered(slug, language, panels):
     standings = Standings(championship)
     marks = _marks(championship, panels)
     with translation.override(language):
-        return {
-            panel: (
-                collapse(render_to_string(TEMPLATES[panel[0]], _context(standings, panel))),
-                marks.get(panel),
-            )
-            for panel in panels
-        }
+        return {panel: (_render(standings, panel), marks.get(panel)) for panel in panels}
 
 
 def race_marks(slug, panels):
