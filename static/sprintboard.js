@@ -126,8 +126,8 @@
     var found = false;
     board.querySelectorAll(".tv-panel").forEach(function (panel) {
       var on = which === "classification"
-        ? panel.dataset.panel === "classification"
-        : panel.dataset.panel === "distance" && panel.dataset.order === order;
+        ? panel.dataset.shows === "classification"
+        : panel.dataset.shows === "distance" && panel.dataset.order === order;
       panel.hidden = !on;
       found = found || on;
     });
