@@ -2,8 +2,11 @@
 officials. Helpers that are no fixtures are in tests/support/."""
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from championships.championship_file import load
 from championships.officials import ensure_official
@@ -36,6 +39,19 @@ def wk_sprint(db, seed_data):
 def wk_sprint_after_3(db, seed_data):
     """The seed championship as the seed article found it: three distances skated."""
     return load(seed_data, results_until=3)
+
+
+@pytest.fixture
+def fresh_live_state():
+    """An empty channel layer and fragment cache before and after the test (live pushes)."""
+
+    def reset():
+        async_to_sync(get_channel_layer().flush)()
+        cache.clear()
+
+    reset()
+    yield
+    reset()
 
 
 @pytest.fixture

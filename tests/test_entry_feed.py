@@ -5,7 +5,6 @@ Seed: World Sprint 2024 women before the final 1000 m (distance 4); pair 4 is Ki
 and Jutta Leerdam (outer).
 """
 
-import json
 from decimal import Decimal
 from html import unescape
 
@@ -16,6 +15,7 @@ from django.urls import reverse
 from championships.models import Result
 from championships.timing.models import Race, TimingToken
 from tests.support.pages import form_fields, opened, pair_overview, text
+from tests.support.timing import post_events
 
 SLUG = "wk-sprint-2024-women"
 
@@ -31,14 +31,7 @@ def url(wk_sprint_after_3):
 
 
 def send(client, secret, *events):
-    answer = client.post(
-        f"/api/timing/{SLUG}/events",
-        json.dumps({"events": list(events)}),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {secret}"},
-    )
-    assert answer.status_code == 200, answer.content
-    return answer.json()
+    return post_events(secret, events, SLUG, client)
 
 
 def finish(id, lane, time, source="photofinish"):

@@ -15,6 +15,7 @@ from championships.models import Championship, Distance, Result
 from championships.results import save_result
 from championships.timing.models import TimingToken
 from tests.support.pages import opened, section, text
+from tests.support.timing import post_events
 
 SLUG = "wk-sprint-2024-women"
 
@@ -105,13 +106,7 @@ def test_the_feed_is_in_the_history_with_its_device_and_source(client, wk_sprint
     def finish(event_id, time, source):
         body = {"events": [{"id": event_id, "type": "finish", "distance": 4, "pair": 4, "lane": "outer",
                             "time": time, "source": source}]}  # fmt: skip
-        response = client.post(
-            f"/api/timing/{SLUG}/events",
-            json.dumps(body),
-            content_type="application/json",
-            headers={"Authorization": f"Bearer {secret}"},
-        )
-        assert response.status_code == 200, response.content
+        post_events(secret, body["events"], SLUG, client)
 
     finish("fin-optical", "72.8745", "optical")
     finish("fin-photo", "72.8611", "photofinish")

@@ -16,11 +16,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
@@ -38,23 +36,14 @@ ORIGIN = [(b"origin", b"http://127.0.0.1")]
 TIMEOUT = 5  # seconds for a frame that must come (rendering the whole championship takes a moment)
 QUIET = 0.5  # seconds of silence that count as "nothing was sent"
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_live_state"),
+]
 
 
 # --- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _fresh_live_state():
-    """Each test starts with an empty channel layer, fragment cache and push memory."""
-
-    def reset():
-        async_to_sync(get_channel_layer().flush)()
-        cache.clear()
-
-    reset()
-    yield
-    reset()
 
 
 @pytest.fixture

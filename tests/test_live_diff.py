@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from django.test import Client, override_settings
+from django.test import override_settings
 
 from championships import results
 from championships.forms import result_form
@@ -32,6 +32,7 @@ from championships.timing.models import TimingToken
 from tests.support.browser import BrowserTestCase
 from tests.support.live_page import applied, fragments, same_text
 from tests.support.servers import RedisServer
+from tests.support.timing import post_events
 
 SLUG = "wk-sprint-2024-women"
 RECORDING = Path(__file__).resolve().parents[1] / "data" / "wk-sprint-2024-women-1000m-2.jsonl"
@@ -100,13 +101,7 @@ def timing(*ids):
         fields = dict(EVENTS[event_id])
         fields.pop("at")
         events.append(fields)
-    answer = Client().post(
-        f"/api/timing/{SLUG}/events",
-        json.dumps({"events": events}),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {secret}"},
-    )
-    assert answer.status_code == 200, answer.content
+    post_events(secret, events, SLUG)
 
 
 # (what, the change): every kind of change of what the pages show, in an order that makes sense.

@@ -14,11 +14,8 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.core.cache import cache
 from django.test import Client
 from django.test.signals import template_rendered
 
@@ -36,18 +33,11 @@ ORIGIN = [(b"origin", b"http://127.0.0.1")]
 TIMEOUT = 5
 QUIET = 0.5
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_live_state():
-    def reset():
-        async_to_sync(get_channel_layer().flush)()
-        cache.clear()
-
-    reset()
-    yield
-    reset()
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_live_state"),
+]
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """What a push renders, and what it costs: `{% once_for %}` (a part of a template rendered once per
 set of values and language) and the queries of a push with the timing feed on."""
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,7 +8,6 @@ import pytest
 from django.db import connection
 from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import render_to_string
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -22,6 +20,7 @@ from championships.templatetags.once import ReadBeyondKeys
 from championships.templatetags.sprintboard import drawn_charts
 from championships.timing.models import TimingToken
 from tests.support.seed import SEED_SLUG as SLUG
+from tests.support.timing import post_events
 
 RENDERED = []  # the names of the lines whose block was rendered, in order
 
@@ -131,13 +130,7 @@ def test_the_race_panel_with_the_feed_on_reads_the_races_once(wk_sprint_after_3)
         {"id": "p", "type": "passing", "distance": 4, "pair": 1, "lane": "inner", "meters": 200}
         | {"skater": "Ellia Smeding", "time": "18.6430"},
     ]
-    answer = Client().post(
-        f"/api/timing/{SLUG}/events",
-        json.dumps({"events": events}),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {secret}"},
-    )
-    assert answer.status_code == 200, answer.content
+    post_events(secret, events, SLUG)
     with CaptureQueriesContext(connection) as queries:
         panel = live.render_race(Standings(wk_sprint_after_3))
     assert "18.64" in panel
