@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from simple_history.models import ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .admin_pages import distance_title, page_context
 from .models import Distance, Result, Skater, Start
 from .times import format_time
 from .validators import validate_race_time
@@ -121,11 +122,11 @@ def changes_view(model_admin, request, distance_id):
     if not request.user.has_perms(["championships.view_result", "championships.view_start"]):
         raise PermissionDenied
     distance = get_object_or_404(Distance.objects.select_related("championship"), pk=distance_id)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": f"{distance.championship}: {distance.meters} m (distance {distance.order}), changes",
-        "distance": distance,
-        "changes": changes_of(distance),
-    }
+    context = page_context(
+        model_admin,
+        request,
+        distance_title(distance, "changes"),
+        distance=distance,
+        changes=changes_of(distance),
+    )
     return TemplateResponse(request, "admin/championships/distance_changes.html", context)

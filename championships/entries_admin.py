@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import entries
+from .admin_pages import page_context
 from .models import Championship
 from .uploads import uploaded_text
 
@@ -71,14 +72,14 @@ def entries_view(model_admin, request, championship_id):
                 messages.SUCCESS,
             )
             return redirect("admin:championships_championship_entries", championship.pk)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": f"{championship}: enter skaters",
-        "championship": championship,
-        "form": form,
-        "problems": problems,
-        "skaters": championship.skaters.prefetch_related("personal_bests"),
-        "distances": championship.distances.order_by("order"),
-    }
+    context = page_context(
+        model_admin,
+        request,
+        f"{championship}: enter skaters",
+        championship=championship,
+        form=form,
+        problems=problems,
+        skaters=championship.skaters.prefetch_related("personal_bests"),
+        distances=championship.distances.order_by("order"),
+    )
     return TemplateResponse(request, "admin/championships/entries.html", context)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from . import history, results
+from .admin_pages import distance_title, page_context
 from .display import result_text
 from .forms import FeedLane, PairEntryForm, lane_name
 from .models import Distance, Result
@@ -125,20 +126,20 @@ def pair_entry_view(model_admin, request, distance_id, pair=None):
     asked_to_clear = clearing(request, form) if may_clear else None
     if not asked_to_clear:
         form.fields[form.first_to_look_at()].widget.attrs["autofocus"] = True
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": f"{distance.championship}: {distance.meters} m (distance {distance.order}), pair {pair}",
-        "distance": distance,
-        "pair": pair,
-        "pairs": pairs,
-        "form": form,
-        "problems": form.problems(),
-        "clearing": asked_to_clear,
-        "may_clear": may_clear and not distance.official,
-        "previous_pair": max((n for n in numbers if n < pair), default=None),
-        "next_pair": min((n for n in numbers if n > pair), default=None),
-    }
+    context = page_context(
+        model_admin,
+        request,
+        distance_title(distance, f"pair {pair}"),
+        distance=distance,
+        pair=pair,
+        pairs=pairs,
+        form=form,
+        problems=form.problems(),
+        clearing=asked_to_clear,
+        may_clear=may_clear and not distance.official,
+        previous_pair=max((n for n in numbers if n < pair), default=None),
+        next_pair=min((n for n in numbers if n > pair), default=None),
+    )
     return TemplateResponse(request, "admin/championships/pair_entry.html", context)
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from . import draw
+from .admin_pages import distance_title, page_context
 from .models import Distance
 from .start_lists import (
     MAX_UPLOAD_BYTES,
@@ -78,14 +79,14 @@ def _refusal(distance):
 
 
 def _context(model_admin, request, distance, title, **extra):
-    return {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "distance": distance,
-        "title": f"{distance.championship}: {distance.meters} m (distance {distance.order}), {title}",
-        "refusal": _refusal(distance),
+    return page_context(
+        model_admin,
+        request,
+        distance_title(distance, title),
+        distance=distance,
+        refusal=_refusal(distance),
         **extra,
-    }
+    )
 
 
 def start_list_view(model_admin, request, distance_id):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from . import withdrawal
+from .admin_pages import page_context
 from .models import Distance, Skater
 
 
@@ -43,12 +44,12 @@ def withdraw_view(model_admin, request, skater_id):
         else:
             model_admin.message_user(request, done.message(), messages.SUCCESS)
             return redirect("admin:championships_skater_change", skater.pk)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": f"Withdraw {skater.name}",
-        "skater": skater,
-        "form": form,
-        "results": skater.results.select_related("distance").order_by("distance__order"),
-    }
+    context = page_context(
+        model_admin,
+        request,
+        f"Withdraw {skater.name}",
+        skater=skater,
+        form=form,
+        results=skater.results.select_related("distance").order_by("distance__order"),
+    )
     return TemplateResponse(request, "admin/championships/withdraw.html", context)
